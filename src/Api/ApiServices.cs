@@ -1,0 +1,108 @@
+using System.Text.Json;
+using CrudCqrs.Api.Http;
+using CrudCqrs.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CrudCqrs.Api;
+
+public static class ApiServices
+{
+    public static IHostApplicationBuilder AddApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = JsonBodyInputFormatter.MaxBodyBytes;
+            // Long odd ids (10 KB and more) should reach the API and get a 404 problem, not a bare 414.
+            kestrel.Limits.MaxRequestLineSize = 64 * 1024;
+            kestrel.Limits.MaxRequestBufferSize = 1024 * 1024;
+        });
+
+        builder.Services
+            .AddControllers(options =>
+            {
+                options.InputFormatters.Insert(0, new JsonBodyInputFormatter());
+                // Bodies are JSON whatever their Content-Type: form value providers must not consume them first.
+                foreach (var formFactory in options.ValueProviderFactories
+                    .Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory
+                        or Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory
+                        or Microsoft.AspNetCore.Mvc.ModelBinding.FormFileValueProviderFactory)
+                    .ToArray())
+                {
+                    options.ValueProviderFactories.Remove(formFactory);
+                }
+                // A body that failed to parse is reported by the formatter; no extra "body is required" line.
+                options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+            })
+            .AddJsonOptions(options =>
+            {
+                options.JsonSerializerOptions.Converters.Add(new UtcDateTimeConverter());
+                options.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            })
+            .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = InvalidRequestResponse.Create);
+
+        builder.Services.AddProblemDetails(options =>
+            options.CustomizeProblemDetails = context => ProblemFactory.Complete(context.HttpContext, context.ProblemDetails));
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new() { Title = "CrudCqrs API", Version = "v1", Description = "Resources that depend on each other, kept acyclic." });
+            var xml = Path.Combine(AppContext.BaseDirectory, "CrudCqrs.Api.xml");
+            if (File.Exists(xml))
+            {
+                options.IncludeXmlComments(xml);
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication UseApi(this WebApplication app)
+    {
+        app.UseMiddleware<TraceHeadersMiddleware>();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Domain failures are answers, already logged by the pipeline; only faults get the framework's error log.
+            SuppressDiagnosticsCallback = context => ApiExceptionHandler.IsExpected(context.Exception),
+        });
+        app.UseStatusCodePages();
+
+        app.UseSwagger();
+        app.UseSwaggerUI(options => options.DocumentTitle = "CrudCqrs API");
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(DependencyInjection.ReadyTag),
+            ResponseWriter = HealthResponse.WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        app.MapControllers();
+        return app;
+    }
+}
+
+internal static class HealthResponse
+{
+    public static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        if (report.Status == HealthStatus.Unhealthy)
+        {
+            context.Response.Headers.RetryAfter = ApiExceptionHandler.RetryAfterSeconds.ToString();
+        }
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        });
+    }
+}

@@ -1,0 +1,81 @@
+using CrudCqrs.Application.Resources;
+using CrudCqrs.Application.Resources.CreateResource;
+using CrudCqrs.Application.Resources.DeleteResource;
+using CrudCqrs.Application.Resources.GetResource;
+using CrudCqrs.Application.Resources.ListResources;
+using CrudCqrs.Application.Resources.UpdateResource;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CrudCqrs.Api.Controllers;
+
+/// <summary>Translates HTTP into commands and queries; every rule lives behind the mediator.</summary>
+[ApiController]
+[Route("api/resources")]
+[Produces("application/json")]
+public sealed class ResourcesController(ISender sender) : ControllerBase
+{
+    /// <summary>Creates a resource.</summary>
+    [HttpPost]
+    [ProducesResponseType<ResourceDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public async Task<ActionResult<ResourceDto>> Create([FromBody] CreateResourceRequest body, CancellationToken cancellationToken)
+    {
+        var resource = await sender.Send(new CreateResourceCommand(body.Name, body.Description, body.Dependencies), cancellationToken);
+        Response.Headers.ETag = resource.ETag;
+        return Created($"/api/resources/{resource.Id}", resource);
+    }
+
+    /// <summary>Lists resources by creation time, then id; <c>X-Total-Count</c> gives the total.</summary>
+    [HttpGet]
+    [ProducesResponseType<IReadOnlyList<ResourceDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public async Task<ActionResult<IReadOnlyList<ResourceDto>>> List(
+        [FromQuery] int offset = 0, [FromQuery] int limit = Paging.DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        var page = await sender.Send(new ListResourcesQuery(offset, limit), cancellationToken);
+        Response.Headers["X-Total-Count"] = page.TotalCount.ToString();
+        return Ok(page.Items);
+    }
+
+    /// <summary>Reads one resource.</summary>
+    [HttpGet("{id}")]
+    [ProducesResponseType<ResourceDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<ActionResult<ResourceDto>> Get(string id, CancellationToken cancellationToken)
+    {
+        var resource = await sender.Send(new GetResourceQuery(id), cancellationToken);
+        Response.Headers.ETag = resource.ETag;
+        return Ok(resource);
+    }
+
+    /// <summary>Partially updates a resource; refused with the cycle's path if it would close one.</summary>
+    [HttpPut("{id}")]
+    [ProducesResponseType<ResourceDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public async Task<ActionResult<ResourceDto>> Update(
+        string id, [FromBody] UpdateResourceRequest body, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken)
+    {
+        var resource = await sender.Send(new UpdateResourceCommand(id, body.Name, body.Description, body.Dependencies, ifMatch), cancellationToken);
+        Response.Headers.ETag = resource.ETag;
+        return Ok(resource);
+    }
+
+    /// <summary>Deletes a resource; its id leaves every dependency list, or with <c>cascade=true</c> its dependents are deleted too.</summary>
+    [HttpDelete("{id}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
+    public async Task<IActionResult> Delete(
+        string id, [FromQuery] bool cascade = false, [FromHeader(Name = "If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        await sender.Send(new DeleteResourceCommand(id, cascade, ifMatch), cancellationToken);
+        return NoContent();
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace CrudCqrs.Api.Http;
+
+/// <summary>
+/// Turns model-binding failures into the contract's problems: body problems by their kind
+/// (400, 413, 422), query and route values that do not parse as 422 <c>ValidationError</c>.
+/// </summary>
+public static class InvalidRequestResponse
+{
+    public static IActionResult Create(ActionContext context)
+    {
+        var http = context.HttpContext;
+        var bodyProblem = http.Items.TryGetValue(JsonBodyInputFormatter.ProblemItemKey, out var value) ? value as BodyProblem? : null;
+        ProblemDetails problem;
+        switch (bodyProblem)
+        {
+            case BodyProblem.TooLarge:
+                problem = ProblemFactory.Create(http, 413, "Payload too large", $"The request body exceeds {JsonBodyInputFormatter.MaxBodyBytes} bytes.", ErrorNames.PayloadTooLarge);
+                break;
+            case BodyProblem.Malformed:
+                problem = ProblemFactory.Create(http, 400, "Malformed request", FirstMessage(context) ?? "The request body is not valid JSON.", ErrorNames.Malformed);
+                break;
+            default:
+                problem = ProblemFactory.Create(http, 422, "Validation failed", "One or more fields are invalid.", ErrorNames.Validation);
+                problem.Extensions["errors"] = context.ModelState
+                    .Where(entry => entry.Value is { Errors.Count: > 0 })
+                    .ToDictionary(
+                        entry => FieldName(entry.Key),
+                        entry => entry.Value!.Errors.Select(e => Describe(entry.Key, e)).ToArray());
+                break;
+        }
+        return new ProblemResult(problem);
+    }
+
+    /// <summary>Writes the problem itself, so controller-level <c>[Produces]</c> cannot change its media type.</summary>
+    private sealed class ProblemResult(ProblemDetails problem) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) => ProblemFactory.WriteAsync(context.HttpContext, problem);
+    }
+
+    private static string? FirstMessage(ActionContext context) =>
+        context.ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).FirstOrDefault(m => !string.IsNullOrEmpty(m));
+
+    private static string FieldName(string key) => key.Length == 0 ? "$" : char.ToLowerInvariant(key[0]) + key[1..];
+
+    private static string Describe(string key, Microsoft.AspNetCore.Mvc.ModelBinding.ModelError error) =>
+        string.IsNullOrEmpty(error.ErrorMessage) ? $"'{FieldName(key)}' is invalid." : error.ErrorMessage;
+}

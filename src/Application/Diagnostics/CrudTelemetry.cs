@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using CrudCqrs.Application.Abstractions;
+
+namespace CrudCqrs.Application.Diagnostics;
+
+/// <summary>
+/// Owns the service's one <see cref="ActivitySource"/>, its one <see cref="Meter"/> and every
+/// instrument. Infrastructure registers <see cref="SourceName"/> and <see cref="MeterName"/> with
+/// OpenTelemetry; nothing here depends on the OpenTelemetry SDK.
+/// </summary>
+public sealed class CrudTelemetry : IDisposable
+{
+    public const string SourceName = "CrudCqrs";
+    public const string MeterName = "CrudCqrs";
+
+    /// <summary>Explicit boundaries, in seconds, from half a millisecond to ten seconds.</summary>
+    public static readonly double[] DurationBuckets =
+        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    public CrudTelemetry(IMeterFactory meterFactory, StoreInfo store)
+    {
+        DbType = store.Type;
+        ActivitySource = new ActivitySource(SourceName, typeof(CrudTelemetry).Assembly.GetName().Version?.ToString());
+        Meter = meterFactory.Create(MeterName);
+        OperationDuration = Meter.CreateHistogram<double>(
+            "crud.operation.duration", unit: "s", description: "Duration of CRUD operations, validation failures included",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        OperationCount = Meter.CreateCounter<long>(
+            "crud.operation.count", unit: "{operation}", description: "CRUD operations, by outcome");
+        OperationErrors = Meter.CreateCounter<long>(
+            "crud.operation.errors", unit: "{error}", description: "Failed CRUD operations, by error category");
+        ResourcesTotal = Meter.CreateUpDownCounter<long>(
+            "crud.resources.total", unit: "{resource}", description: "Resources currently stored");
+        CascadeDeleteCount = Meter.CreateHistogram<long>(
+            "crud.cascade.delete.count", unit: "{resource}", description: "Resources deleted by one cascade delete",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000, 10000] });
+    }
+
+    /// <summary><c>db.type</c> on every span, metric and log: <c>sqlite</c> or <c>mongodb</c>.</summary>
+    public string DbType { get; }
+
+    public ActivitySource ActivitySource { get; }
+    public Meter Meter { get; }
+    public Histogram<double> OperationDuration { get; }
+    public Counter<long> OperationCount { get; }
+    public Counter<long> OperationErrors { get; }
+    public UpDownCounter<long> ResourcesTotal { get; }
+    public Histogram<long> CascadeDeleteCount { get; }
+
+    public void Dispose()
+    {
+        ActivitySource.Dispose();
+        Meter.Dispose();
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace CrudCqrs.Application.Diagnostics;
+
+/// <summary>
+/// What one operation has learned about itself so far. The outermost behavior opens it; handlers
+/// add the facts only they know through <see cref="OperationFacts"/>; the behaviors read it back
+/// when the operation ends.
+/// </summary>
+public sealed class OperationScope
+{
+    private static readonly AsyncLocal<OperationScope?> CurrentScope = new();
+
+    private OperationScope(OperationAttribute operation, CrudTelemetry telemetry, Activity? activity)
+    {
+        Operation = operation;
+        Telemetry = telemetry;
+        Activity = activity;
+    }
+
+    public static OperationScope? Current => CurrentScope.Value;
+
+    public OperationAttribute Operation { get; }
+    public CrudTelemetry Telemetry { get; }
+
+    /// <summary>The operation span; null when nobody listens or the trace is not sampled.</summary>
+    public Activity? Activity { get; }
+
+    public Guid? ResourceId { get; internal set; }
+    public int? DeletedCount { get; internal set; }
+    public bool Cascade { get; internal set; }
+    public bool Created { get; internal set; }
+
+    /// <summary>Opens a scope for the rest of the current async flow; the caller's flow is unaffected.</summary>
+    public static OperationScope Begin(OperationAttribute operation, CrudTelemetry telemetry, Activity? activity)
+    {
+        var scope = new OperationScope(operation, telemetry, activity);
+        CurrentScope.Value = scope;
+        return scope;
+    }
+}
+
+/// <summary>The one way handlers add telemetry facts: cheap no-ops when no operation is being observed.</summary>
+public static class OperationFacts
+{
+    public static void SetResourceId(Guid id)
+    {
+        if (OperationScope.Current is { } scope)
+        {
+            scope.ResourceId = id;
+            scope.Activity?.SetTag("resource.id", id.ToString());
+        }
+    }
+
+    public static void SetCreated(Guid id)
+    {
+        SetResourceId(id);
+        if (OperationScope.Current is { } scope)
+        {
+            scope.Created = true;
+        }
+    }
+
+    public static void SetDeleted(int deletedCount, bool cascade)
+    {
+        if (OperationScope.Current is { } scope)
+        {
+            scope.DeletedCount = deletedCount;
+            scope.Cascade = cascade;
+            scope.Activity?.SetTag("resource.deleted_count", deletedCount);
+        }
+    }
+
+    /// <summary>A child span of the operation (validation, cycle check, a repository call); null when not recorded.</summary>
+    public static Activity? StartStep(string name)
+    {
+        var scope = OperationScope.Current;
+        if (scope is null)
+        {
+            return null;
+        }
+        var activity = scope.Telemetry.ActivitySource.StartActivity(name, ActivityKind.Internal);
+        activity?.SetTag("db.type", scope.Telemetry.DbType);
+        return activity;
+    }
+}

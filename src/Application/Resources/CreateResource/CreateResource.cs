@@ -1,0 +1,30 @@
+using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Domain.Resources;
+using CrudCqrs.Application.Diagnostics;
+using Mediator;
+
+namespace CrudCqrs.Application.Resources.CreateResource;
+
+[Operation("create_resource", "create")]
+public sealed record CreateResourceCommand(string? Name, string? Description, IReadOnlyList<string?>? Dependencies)
+    : ICommand<ResourceDto>;
+
+public sealed class CreateResourceHandler(IResourceRepository repository, TimeProvider clock)
+    : ICommandHandler<CreateResourceCommand, ResourceDto>
+{
+    public async ValueTask<ResourceDto> Handle(CreateResourceCommand command, CancellationToken cancellationToken)
+    {
+        var dependencies = ResourceRules.ParseIds(command.Dependencies ?? []);
+
+        // A new id has no dependents yet, so no cycle can pass through it: checking that every
+        // dependency exists, inside the write transaction, is the whole graph rule for create.
+        await using var transaction = await repository.BeginWriteAsync(cancellationToken);
+        await ResourceRules.EnsureDependenciesExistAsync(repository, dependencies, cancellationToken);
+        var resource = Resource.Create(Guid.CreateVersion7(clock.GetUtcNow()), command.Name!, command.Description, dependencies, clock.GetUtcNow());
+        await repository.AddAsync(resource, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        OperationFacts.SetCreated(resource.Id);
+        return ResourceDto.From(resource);
+    }
+}

@@ -1,0 +1,41 @@
+using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Domain.Resources;
+using CrudCqrs.Application.Diagnostics;
+using Mediator;
+
+namespace CrudCqrs.Application.Resources.DeleteResource;
+
+/// <summary>Deletes a resource; its id leaves every dependency list, or with <see cref="Cascade"/> its dependents go too.</summary>
+[Operation("delete_resource", "delete")]
+public sealed record DeleteResourceCommand(string Id, bool Cascade = false, string? IfMatch = null) : ICommand<DeleteResult>;
+
+public sealed record DeleteResult(int DeletedCount);
+
+public sealed class DeleteResourceHandler(IResourceRepository repository, TimeProvider clock)
+    : ICommandHandler<DeleteResourceCommand, DeleteResult>
+{
+    public async ValueTask<DeleteResult> Handle(DeleteResourceCommand command, CancellationToken cancellationToken)
+    {
+        if (!ResourceIds.TryParse(command.Id, out var id))
+        {
+            throw new ResourceNotFoundException(command.Id);
+        }
+        OperationFacts.SetResourceId(id);
+
+        await using var transaction = await repository.BeginWriteAsync(cancellationToken);
+        var current = await repository.FindAsync(id, cancellationToken) ?? throw new ResourceNotFoundException(id);
+        ETagPrecondition.Ensure(command.IfMatch, current);
+
+        IReadOnlyCollection<Guid> doomed = [id];
+        if (command.Cascade)
+        {
+            var dependents = await repository.FindTransitiveDependentsAsync(id, cancellationToken);
+            doomed = [id, .. dependents];
+        }
+        var deleted = await repository.DeleteAsync(doomed, clock.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        OperationFacts.SetDeleted(deleted, command.Cascade);
+        return new DeleteResult(deleted);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+using CrudCqrs.Domain.Resources;
+
+namespace CrudCqrs.Application.Resources;
+
+/// <summary>A resource as clients see it (see API.md); <see cref="ETag"/> travels as a header, not in the body.</summary>
+public sealed record ResourceDto(
+    string Id,
+    string Name,
+    string? Description,
+    IReadOnlyList<string> Dependencies,
+    DateTime CreatedAt,
+    DateTime UpdatedAt)
+{
+    [JsonIgnore]
+    public string ETag { get; init; } = "";
+
+    public static ResourceDto From(Resource resource) => new(
+        resource.Id.ToString(),
+        resource.Name,
+        resource.Description,
+        resource.Dependencies.Select(d => d.ToString()).ToArray(),
+        resource.CreatedAt.UtcDateTime,
+        resource.UpdatedAt.UtcDateTime)
+    {
+        ETag = resource.ETag,
+    };
+}
+
+/// <summary>One page of a listing plus the size of the whole list (sent as <c>X-Total-Count</c>).</summary>
+public sealed record PagedResult(IReadOnlyList<ResourceDto> Items, long TotalCount);

@@ -1,0 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace CrudCqrs.Application.Resources;
+
+/// <summary>Ids travel as lowercase GUID strings; anything else names no resource.</summary>
+public static class ResourceIds
+{
+    public static bool TryParse([NotNullWhen(true)] string? text, out Guid id) =>
+        Guid.TryParseExact(text, "D", out id);
+}

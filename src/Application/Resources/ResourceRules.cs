@@ -1,0 +1,90 @@
+using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Domain.Resources;
+using FluentValidation;
+
+namespace CrudCqrs.Application.Resources;
+
+/// <summary>Field rules shared by create and update, phrased for clients (camelCase field names).</summary>
+public static class ResourceRules
+{
+    /// <summary>More would make every write slow and is not a graph anyone draws by hand.</summary>
+    public const int MaxDependencies = 1000;
+
+    public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(name => name is not null && name.Trim().Length is > 0 and <= Resource.NameMaxLength)
+            .WithMessage($"'name' must have 1 to {Resource.NameMaxLength} characters after trimming.");
+
+    public static IRuleBuilderOptions<T, string?> ValidDescription<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(description => description is null || description.Trim().Length <= Resource.DescriptionMaxLength)
+            .WithMessage($"'description' must have at most {Resource.DescriptionMaxLength} characters after trimming.");
+
+    public static void AddDependencyRules<T>(this AbstractValidator<T> validator, Func<T, IReadOnlyList<string?>?> dependencies, Func<T, string?>? selfId = null)
+    {
+        validator.RuleFor(x => dependencies(x))
+            .Must(list => list is null || list.Count <= MaxDependencies)
+            .OverridePropertyName("dependencies")
+            .WithMessage($"A resource can have at most {MaxDependencies} dependencies.");
+
+        validator.RuleFor(x => dependencies(x))
+            .Custom((list, context) =>
+            {
+                if (list is null || list.Count > MaxDependencies)
+                {
+                    return;
+                }
+                var seen = new HashSet<Guid>();
+                var self = selfId?.Invoke((T)context.InstanceToValidate);
+                for (var i = 0; i < list.Count; i++)
+                {
+                    var field = $"dependencies[{i}]";
+                    if (!ResourceIds.TryParse(list[i], out var id))
+                    {
+                        context.AddFailure(field, $"'{Shorten(list[i])}' is not a resource id (a lowercase GUID).");
+                    }
+                    else if (!seen.Add(id))
+                    {
+                        context.AddFailure(field, $"'{id}' is listed more than once.");
+                    }
+                    else if (self is not null && ResourceIds.TryParse(self, out var selfGuid) && selfGuid == id)
+                    {
+                        context.AddFailure(field, "A resource cannot depend on itself.");
+                    }
+                }
+            });
+    }
+
+    /// <summary>Throws <see cref="UnknownDependenciesException"/> naming the positions of ids that do not exist.</summary>
+    public static async Task EnsureDependenciesExistAsync(IResourceRepository repository, IReadOnlyList<Guid> dependencies, CancellationToken cancellationToken)
+    {
+        if (dependencies.Count == 0)
+        {
+            return;
+        }
+        var existing = await repository.FindExistingAsync(dependencies, cancellationToken);
+        if (existing.Count == dependencies.Count)
+        {
+            return;
+        }
+        var unknown = new Dictionary<int, Guid>();
+        for (var i = 0; i < dependencies.Count; i++)
+        {
+            if (!existing.Contains(dependencies[i]))
+            {
+                unknown[i] = dependencies[i];
+            }
+        }
+        throw new UnknownDependenciesException(unknown);
+    }
+
+    public static Guid[] ParseIds(IReadOnlyList<string?> ids)
+    {
+        var parsed = new Guid[ids.Count];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            parsed[i] = Guid.ParseExact(ids[i]!, "D");
+        }
+        return parsed;
+    }
+
+    private static string? Shorten(string? text) => text is { Length: > 64 } ? text[..64] + "…" : text;
+}

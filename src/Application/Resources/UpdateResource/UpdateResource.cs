@@ -1,0 +1,61 @@
+using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Domain.Resources;
+using CrudCqrs.Application.Diagnostics;
+using Mediator;
+
+namespace CrudCqrs.Application.Resources.UpdateResource;
+
+/// <summary>Partial update: a null field keeps its value; <see cref="Dependencies"/>, when given, replaces the list.</summary>
+[Operation("update_resource", "update")]
+public sealed record UpdateResourceCommand(
+    string Id,
+    string? Name,
+    string? Description,
+    IReadOnlyList<string?>? Dependencies,
+    string? IfMatch = null) : ICommand<ResourceDto>;
+
+public sealed class UpdateResourceHandler(IResourceRepository repository, TimeProvider clock)
+    : ICommandHandler<UpdateResourceCommand, ResourceDto>
+{
+    public async ValueTask<ResourceDto> Handle(UpdateResourceCommand command, CancellationToken cancellationToken)
+    {
+        if (!ResourceIds.TryParse(command.Id, out var id))
+        {
+            throw new ResourceNotFoundException(command.Id);
+        }
+        OperationFacts.SetResourceId(id);
+        var dependencies = command.Dependencies is null ? null : ResourceRules.ParseIds(command.Dependencies);
+
+        await using var transaction = await repository.BeginWriteAsync(cancellationToken);
+        var current = await repository.FindAsync(id, cancellationToken) ?? throw new ResourceNotFoundException(id);
+        ETagPrecondition.Ensure(command.IfMatch, current);
+
+        if (dependencies is not null)
+        {
+            await ResourceRules.EnsureDependenciesExistAsync(repository, dependencies, cancellationToken);
+            await EnsureNoCycleAsync(id, current.Dependencies, dependencies, cancellationToken);
+        }
+
+        var updated = current.Update(command.Name, command.Description, dependencies, clock.GetUtcNow());
+        await repository.UpdateAsync(updated, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ResourceDto.From(updated);
+    }
+
+    private async Task EnsureNoCycleAsync(Guid id, IReadOnlyList<Guid> before, IReadOnlyList<Guid> after, CancellationToken cancellationToken)
+    {
+        // Removing edges never closes a cycle: only the edges this update adds need walking.
+        var added = after.Except(before).ToArray();
+        if (added.Length == 0)
+        {
+            return;
+        }
+        using var span = OperationFacts.StartStep("cycle_check");
+        var reachable = await repository.LoadReachableDependenciesAsync(added, id, cancellationToken);
+        var cycle = DependencyGraph.FindCycle(id, added, node => reachable.TryGetValue(node, out var next) ? next : []);
+        if (cycle is not null)
+        {
+            throw new CircularDependencyException(cycle);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+using System.Text.Json;
+using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Domain.Resources;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
+
+public sealed class SqliteResourceRepository(ResourceDbContext db, SqliteWriteGate writeGate, IOptions<DatabaseOptions> options)
+    : IResourceRepository
+{
+    public const string Type = "sqlite";
+
+    public string StoreType => Type;
+
+    public async Task<IWriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
+        if (!await writeGate.EnterAsync(timeout, cancellationToken))
+        {
+            throw new StoreUnavailableException($"No write slot became free within {timeout.TotalSeconds:0} s.");
+        }
+        try
+        {
+            // Microsoft.Data.Sqlite begins non-deferred transactions with BEGIN IMMEDIATE: the
+            // write lock is taken before the first read, so the checks made inside the
+            // transaction still hold when its writes commit, across processes too.
+            var transaction = await Guarded(() => db.Database.BeginTransactionAsync(cancellationToken));
+            return new WriteTransaction(transaction, writeGate, db);
+        }
+        catch
+        {
+            writeGate.Exit();
+            throw;
+        }
+    }
+
+    public Task<Resource?> FindAsync(Guid id, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        var key = Key(id);
+        var record = await db.Resources.AsNoTracking()
+            .Include(r => r.Dependencies)
+            .FirstOrDefaultAsync(r => r.Id == key, cancellationToken);
+        return record is null ? null : ToDomain(record);
+    });
+
+    public Task<ResourcePage> ListAsync(int offset, int limit, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        var records = await db.Resources.AsNoTracking()
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Skip(offset).Take(limit)
+            .Include(r => r.Dependencies)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        var total = await db.Resources.LongCountAsync(cancellationToken);
+        return new ResourcePage(records.Select(ToDomain).ToArray(), total);
+    });
+
+    public Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        var query = db.Resources.AsNoTracking();
+        if (!string.IsNullOrEmpty(text))
+        {
+            // instr() on lowercased copies: Unicode-aware case folding done once in .NET at write
+            // time, and no LIKE wildcards to escape in user text.
+            var key = text.ToLowerInvariant();
+            query = query.Where(r => r.NameKey.Contains(key) || (r.DescriptionKey != null && r.DescriptionKey.Contains(key)));
+        }
+        var records = await query.Include(r => r.Dependencies).AsSplitQuery().ToListAsync(cancellationToken);
+        return (IReadOnlyList<Resource>)records.Select(ToDomain).ToArray();
+    });
+
+    public Task<long> CountAsync(CancellationToken cancellationToken) =>
+        Guarded(() => db.Resources.LongCountAsync(cancellationToken));
+
+    public Task<IReadOnlySet<Guid>> FindExistingAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        var keys = ids.Select(Key).ToArray();
+        var found = await db.Resources.Where(r => keys.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken);
+        return (IReadOnlySet<Guid>)found.Select(Guid.Parse).ToHashSet();
+    });
+
+    public Task<IReadOnlyDictionary<Guid, IReadOnlyList<Guid>>> LoadReachableDependenciesAsync(
+        IReadOnlyCollection<Guid> roots, Guid stopAt, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        // One round trip: a recursive walk along dependencies that reads only the reachable part
+        // of the graph and does not expand past the resource being updated.
+        var edges = await db.Database.SqlQueryRaw<EdgeRow>(
+            """
+            WITH RECURSIVE reach(id) AS (
+                SELECT value FROM json_each({0})
+                UNION
+                SELECT d.DependsOnId FROM ResourceDependencies AS d JOIN reach ON d.ResourceId = reach.id
+                WHERE reach.id <> {1}
+            )
+            SELECT d.ResourceId, d.DependsOnId, d.Position
+            FROM reach JOIN ResourceDependencies AS d ON d.ResourceId = reach.id
+            WHERE reach.id <> {1}
+            """,
+            JsonSerializer.Serialize(roots.Select(Key)), Key(stopAt)).ToListAsync(cancellationToken);
+
+        return (IReadOnlyDictionary<Guid, IReadOnlyList<Guid>>)edges
+            .GroupBy(e => e.ResourceId)
+            .ToDictionary(
+                g => Guid.Parse(g.Key),
+                g => (IReadOnlyList<Guid>)g.OrderBy(e => e.Position).Select(e => Guid.Parse(e.DependsOnId)).ToArray());
+    });
+
+    public Task<IReadOnlyList<Guid>> FindTransitiveDependentsAsync(Guid id, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        var ids = await db.Database.SqlQueryRaw<string>(
+            """
+            WITH RECURSIVE dependents(id) AS (
+                SELECT ResourceId FROM ResourceDependencies WHERE DependsOnId = {0}
+                UNION
+                SELECT d.ResourceId FROM ResourceDependencies AS d JOIN dependents ON d.DependsOnId = dependents.id
+            )
+            SELECT id AS Value FROM dependents
+            """,
+            Key(id)).ToListAsync(cancellationToken);
+        return (IReadOnlyList<Guid>)ids.Select(Guid.Parse).ToArray();
+    });
+
+    public Task AddAsync(Resource resource, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        db.Resources.Add(ToRecord(resource));
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return true;
+    });
+
+    public Task UpdateAsync(Resource resource, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        var record = ToRecord(resource);
+        var updated = await db.Resources.Where(r => r.Id == record.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(r => r.Name, record.Name)
+            .SetProperty(r => r.NameKey, record.NameKey)
+            .SetProperty(r => r.Description, record.Description)
+            .SetProperty(r => r.DescriptionKey, record.DescriptionKey)
+            .SetProperty(r => r.UpdatedAt, record.UpdatedAt)
+            .SetProperty(r => r.Version, record.Version), cancellationToken);
+        if (updated == 0)
+        {
+            throw new ResourceNotFoundException(resource.Id);
+        }
+        await db.Dependencies.Where(d => d.ResourceId == record.Id).ExecuteDeleteAsync(cancellationToken);
+        if (record.Dependencies.Count > 0)
+        {
+            db.Dependencies.AddRange(record.Dependencies);
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+        return true;
+    });
+
+    public Task<int> DeleteAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset now, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        var idsJson = JsonSerializer.Serialize(ids.Select(Key));
+        var nowMs = Timestamps.Normalize(now).ToUnixTimeMilliseconds();
+        // Survivors that lose a dependency change: new version, updated time moves forward.
+        await db.Database.ExecuteSqlRawAsync(
+            """
+            UPDATE Resources
+            SET Version = Version + 1, UpdatedAt = max({1}, UpdatedAt + 1)
+            WHERE Id IN (
+                SELECT DISTINCT d.ResourceId FROM ResourceDependencies AS d
+                WHERE d.DependsOnId IN (SELECT value FROM json_each({0}))
+                  AND d.ResourceId NOT IN (SELECT value FROM json_each({0})))
+            """,
+            [idsJson, nowMs], cancellationToken);
+        // Foreign keys with ON DELETE CASCADE drop every edge from and to the deleted rows.
+        return await db.Database.ExecuteSqlRawAsync(
+            "DELETE FROM Resources WHERE Id IN (SELECT value FROM json_each({0}))", [idsJson], cancellationToken);
+    });
+
+    private static string Key(Guid id) => id.ToString("D");
+
+    private static Resource ToDomain(ResourceRecord record) => new()
+    {
+        Id = Guid.Parse(record.Id),
+        Name = record.Name,
+        Description = record.Description,
+        Dependencies = record.Dependencies.OrderBy(d => d.Position).Select(d => Guid.Parse(d.DependsOnId)).ToArray(),
+        CreatedAt = Timestamps.FromUnixMilliseconds(record.CreatedAt),
+        UpdatedAt = Timestamps.FromUnixMilliseconds(record.UpdatedAt),
+        Version = record.Version,
+    };
+
+    private static ResourceRecord ToRecord(Resource resource)
+    {
+        var id = Key(resource.Id);
+        return new ResourceRecord
+        {
+            Id = id,
+            Name = resource.Name,
+            NameKey = resource.Name.ToLowerInvariant(),
+            Description = resource.Description,
+            DescriptionKey = resource.Description?.ToLowerInvariant(),
+            CreatedAt = resource.CreatedAt.ToUnixTimeMilliseconds(),
+            UpdatedAt = resource.UpdatedAt.ToUnixTimeMilliseconds(),
+            Version = resource.Version,
+            Dependencies = resource.Dependencies
+                .Select((d, i) => new DependencyRecord { ResourceId = id, DependsOnId = Key(d), Position = i })
+                .ToList(),
+        };
+    }
+
+    private static async Task<T> Guarded<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception exception) when (SqliteFailures.IsUnavailable(exception))
+        {
+            throw new StoreUnavailableException("The SQLite database is unavailable: " + SqliteFailures.Describe(exception), exception);
+        }
+    }
+
+    private sealed record EdgeRow(string ResourceId, string DependsOnId, int Position);
+
+    private sealed class WriteTransaction(IDbContextTransaction transaction, SqliteWriteGate gate, ResourceDbContext db) : IWriteTransaction
+    {
+        private bool _disposed;
+
+        public Task CommitAsync(CancellationToken cancellationToken) => Guarded(async () =>
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        });
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            try
+            {
+                await transaction.DisposeAsync();
+                db.ChangeTracker.Clear();
+            }
+            finally
+            {
+                gate.Exit();
+            }
+        }
+    }
+}
+
+/// <summary>Which SQLite failures mean "the store is unavailable, retry later" rather than a bug.</summary>
+public static class SqliteFailures
+{
+    // SQLITE_PERM, BUSY, LOCKED, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, PROTOCOL, NOTADB
+    private static readonly HashSet<int> UnavailableCodes = [3, 5, 6, 7, 8, 10, 11, 13, 14, 15, 26];
+
+    public static bool IsUnavailable(Exception exception) => Find(exception) is not null;
+
+    public static string Describe(Exception exception) => Find(exception)?.Message ?? exception.Message;
+
+    private static SqliteException? Find(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is SqliteException sqlite && UnavailableCodes.Contains(sqlite.SqliteErrorCode))
+            {
+                return sqlite;
+            }
+        }
+        return null;
+    }
+}

@@ -3,13 +3,24 @@ using CrudCqrs.Application;
 using CrudCqrs.Application.Behaviors;
 using CrudCqrs.Application.Resources.CreateResource;
 using CrudCqrs.Infrastructure;
+using CrudCqrs.Infrastructure.Observability;
 using CrudCqrs.Infrastructure.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.Services.AddApplication();
-builder.AddInfrastructure();
+try
+{
+    builder.AddObservability();
+    builder.Services.AddApplication();
+    builder.AddInfrastructure();
+}
+catch (DatabaseConfigurationException exception)
+{
+    // A database setting that cannot work stops the start with one line naming the key.
+    await Console.Error.WriteLineAsync("crudcqrs: " + exception.Message);
+    return 2;
+}
 builder.AddApi();
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(15));
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
@@ -29,8 +40,14 @@ builder.Services.AddMediator(options =>
 
 var app = builder.Build();
 await app.Services.InitializeDatabaseAsync();
+app.UseObservability();
 app.UseApi();
+
+// On SIGTERM/Ctrl+C: Kestrel stops accepting, in-flight requests finish (bounded by
+// ShutdownTimeout), then disposing the host flushes traces, metrics and logs, and NLog, disposed
+// last, writes out its queue.
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so that functional tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,4 +1,5 @@
 using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Diagnostics;
 using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -50,6 +51,7 @@ public static class DependencyInjection
                     "Database__Provider is MongoDb, but this build has no MongoDB backend yet; use Sqlite.");
         }
 
+        builder.Services.DecorateRepositoryWithSpans();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("database", tags: [ReadyTag]);
         return builder;
     }

@@ -35,6 +35,8 @@ public sealed class CrudTelemetry : IDisposable
         CascadeDeleteCount = Meter.CreateHistogram<long>(
             "crud.cascade.delete.count", unit: "{resource}", description: "Resources deleted by one cascade delete",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000, 10000] });
+        TelemetryExportFailures = Meter.CreateCounter<long>(
+            "crud.telemetry.export.failures", unit: "{export}", description: "Failed OTLP exports, by signal");
     }
 
     /// <summary><c>db.type</c> on every span, metric and log: <c>sqlite</c> or <c>mongodb</c>.</summary>
@@ -47,6 +49,9 @@ public sealed class CrudTelemetry : IDisposable
     public Counter<long> OperationErrors { get; }
     public UpDownCounter<long> ResourcesTotal { get; }
     public Histogram<long> CascadeDeleteCount { get; }
+
+    /// <summary>The telemetry pipeline's own health: OTLP exports that failed, by <c>signal</c>.</summary>
+    public Counter<long> TelemetryExportFailures { get; }
 
     public void Dispose()
     {

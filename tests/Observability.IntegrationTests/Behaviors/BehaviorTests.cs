@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Behaviors;
+using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Application.Resources;
+using CrudCqrs.Application.Resources.CreateResource;
+using CrudCqrs.Application.Resources.DeleteResource;
+using CrudCqrs.Application.Resources.GetResource;
+using CrudCqrs.Application.Resources.SearchResources;
+using CrudCqrs.Domain.Resources;
+using FluentValidation;
+using FluentValidation.Results;
+using Microsoft.Extensions.Logging;
+
+namespace CrudCqrs.Observability.IntegrationTests.Behaviors;
+
+public sealed class TracingBehaviorTests : IDisposable
+{
+    private readonly BehaviorHarness _harness = new();
+
+    [Fact]
+    public async Task A_successful_operation_gets_one_span_named_for_it_with_its_attributes()
+    {
+        var id = Guid.NewGuid();
+        var behavior = new TracingBehavior<GetResourceQuery, ResourceDto>(_harness.Telemetry);
+        OperationScope? scopeSeenByHandler = null;
+
+        await behavior.Handle(new GetResourceQuery(id.ToString()), (_, _) =>
+        {
+            scopeSeenByHandler = OperationScope.Current;
+            OperationFacts.SetResourceId(id);
+            return ValueTask.FromResult(new ResourceDto(id.ToString(), "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
+        }, CancellationToken.None);
+
+        var span = Assert.Single(_harness.OwnSpans, s => s.Source.Name == CrudTelemetry.SourceName);
+        Assert.Equal("read_resource", span.DisplayName);
+        Assert.Equal(_harness.Parent.SpanId, span.ParentSpanId);
+        Assert.Equal("read", span.GetTagItem("operation.type"));
+        Assert.Equal("sqlite", span.GetTagItem("db.type"));
+        Assert.Equal(id.ToString(), span.GetTagItem("resource.id"));
+        Assert.Equal(ActivityStatusCode.Ok, span.Status);
+        Assert.NotNull(scopeSeenByHandler);
+        Assert.Same(span, scopeSeenByHandler!.Activity);
+    }
+
+    [Fact]
+    public async Task A_failure_marks_the_span_as_error_with_its_category_and_the_exception()
+    {
+        var behavior = new TracingBehavior<CreateResourceCommand, ResourceDto>(_harness.Telemetry);
+        var cycle = new CircularDependencyException([Guid.NewGuid(), Guid.NewGuid()]);
+
+        await Assert.ThrowsAsync<CircularDependencyException>(() =>
+            behavior.Handle(new CreateResourceCommand("n", null, null), (_, _) => throw cycle, CancellationToken.None).AsTask());
+
+        var span = Assert.Single(_harness.OwnSpans, s => s.DisplayName == "create_resource");
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Equal("circular_dependency", span.GetTagItem("error.type"));
+        var exceptionEvent = Assert.Single(span.Events, e => e.Name == "exception");
+        Assert.Contains(exceptionEvent.Tags, t => t.Key == "exception.type" && (string?)t.Value == typeof(CircularDependencyException).FullName);
+    }
+
+    [Fact]
+    public async Task Message_specific_attributes_are_recorded()
+    {
+        await new TracingBehavior<DeleteResourceCommand, DeleteResult>(_harness.Telemetry)
+            .Handle(new DeleteResourceCommand(Guid.NewGuid().ToString(), Cascade: true), (_, _) => ValueTask.FromResult(new DeleteResult(3)), CancellationToken.None);
+        await new TracingBehavior<SearchResourcesQuery, PagedResult>(_harness.Telemetry)
+            .Handle(new SearchResourcesQuery("front"), (_, _) => ValueTask.FromResult(new PagedResult([], 0)), CancellationToken.None);
+
+        Assert.Equal(true, Assert.Single(_harness.OwnSpans, s => s.DisplayName == "delete_resource").GetTagItem("cascade.enabled"));
+        Assert.Equal("front", Assert.Single(_harness.OwnSpans, s => s.DisplayName == "search_resources").GetTagItem("search.query"));
+    }
+
+    [Fact]
+    public async Task Steps_started_by_inner_code_are_children_of_the_operation_span()
+    {
+        await new TracingBehavior<GetResourceQuery, ResourceDto>(_harness.Telemetry).Handle(new GetResourceQuery("x"), (_, _) =>
+        {
+            using (OperationFacts.StartStep("cycle_check"))
+            {
+            }
+            return ValueTask.FromResult(new ResourceDto("x", "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
+        }, CancellationToken.None);
+
+        var operation = Assert.Single(_harness.OwnSpans, s => s.DisplayName == "read_resource");
+        var step = Assert.Single(_harness.OwnSpans, s => s.DisplayName == "cycle_check");
+        Assert.Equal(operation.SpanId, step.ParentSpanId);
+    }
+
+    public void Dispose() => _harness.Dispose();
+}
+
+public sealed class MetricsBehaviorTests : IDisposable
+{
+    private readonly BehaviorHarness _harness = new();
+
+    [Fact]
+    public async Task Success_records_duration_and_count_and_moves_the_resource_total()
+    {
+        var behavior = new MetricsBehavior<CreateResourceCommand, ResourceDto>(_harness.Telemetry);
+        for (var i = 0; i < 3; i++)
+        {
+            await new TracingBehavior<CreateResourceCommand, ResourceDto>(_harness.Telemetry).Handle(new CreateResourceCommand("n", null, null), (m, ct) =>
+                behavior.Handle(m, (_, _) =>
+                {
+                    OperationFacts.SetCreated(Guid.NewGuid());
+                    return ValueTask.FromResult(new ResourceDto("x", "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
+                }, ct), CancellationToken.None);
+        }
+
+        var metrics = _harness.CollectMetrics();
+        (string, object)[] success = [("operation.type", "create"), ("db.type", "sqlite"), ("status", "success")];
+        Assert.Equal(3, Support.ObservedApp.Sum(metrics, "crud.operation.duration", success));
+        Assert.Equal(3, Support.ObservedApp.Sum(metrics, "crud.operation.count", success));
+        Assert.Equal(0, Support.ObservedApp.Sum(metrics, "crud.operation.errors"));
+        Assert.Equal(3, Support.ObservedApp.Sum(metrics, "crud.resources.total", ("db.type", "sqlite")));
+        var duration = metrics.Single(m => m.Name == "crud.operation.duration");
+        Assert.Equal("s", duration.Unit);
+    }
+
+    [Fact]
+    public async Task Failure_counts_an_error_with_its_category_and_a_cascade_records_how_many_went()
+    {
+        var create = new MetricsBehavior<CreateResourceCommand, ResourceDto>(_harness.Telemetry);
+        await Assert.ThrowsAsync<ValidationException>(() => create.Handle(new CreateResourceCommand("", null, null),
+            (_, _) => throw new ValidationException([new ValidationFailure("name", "required")]), CancellationToken.None).AsTask());
+
+        var delete = new MetricsBehavior<DeleteResourceCommand, DeleteResult>(_harness.Telemetry);
+        await new TracingBehavior<DeleteResourceCommand, DeleteResult>(_harness.Telemetry).Handle(new DeleteResourceCommand("x", true), (m, ct) =>
+            delete.Handle(m, (_, _) =>
+            {
+                OperationFacts.SetDeleted(4, cascade: true);
+                return ValueTask.FromResult(new DeleteResult(4));
+            }, ct), CancellationToken.None);
+
+        var metrics = _harness.CollectMetrics();
+        Assert.Equal(1, Support.ObservedApp.Sum(metrics, "crud.operation.errors", ("operation.type", "create"), ("error.type", "validation")));
+        Assert.Equal(1, Support.ObservedApp.Sum(metrics, "crud.operation.count", ("operation.type", "create"), ("status", "error"), ("error.type", "validation")));
+        Assert.Equal(1, Support.ObservedApp.Sum(metrics, "crud.operation.duration", ("operation.type", "create"), ("status", "error")));
+        Assert.Equal(-4, Support.ObservedApp.Sum(metrics, "crud.resources.total"));
+        var cascade = metrics.Single(m => m.Name == "crud.cascade.delete.count").MetricPoints.Single();
+        Assert.Equal(1, cascade.GetHistogramCount());
+        Assert.Equal(4, cascade.GetHistogramSum());
+    }
+
+    public void Dispose() => _harness.Dispose();
+}
+
+public sealed class LoggingBehaviorTests : IDisposable
+{
+    private readonly BehaviorHarness _harness = new();
+    private readonly CapturingLogger<LoggingBehavior<GetResourceQuery, ResourceDto>> _logger = new();
+
+    [Fact]
+    public async Task An_operation_logs_start_and_completion_with_its_fields()
+    {
+        var id = Guid.NewGuid();
+        var behavior = new LoggingBehavior<GetResourceQuery, ResourceDto>(_logger, _harness.Telemetry);
+        await new TracingBehavior<GetResourceQuery, ResourceDto>(_harness.Telemetry).Handle(new GetResourceQuery(id.ToString()), (m, ct) =>
+            behavior.Handle(m, (_, _) =>
+            {
+                OperationFacts.SetResourceId(id);
+                return ValueTask.FromResult(new ResourceDto(id.ToString(), "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
+            }, ct), CancellationToken.None);
+
+        Assert.Equal(2, _logger.Entries.Count);
+        var (startLevel, start, _) = _logger.Entries[0];
+        var (endLevel, end, endException) = _logger.Entries[1];
+        Assert.Equal(LogLevel.Information, startLevel);
+        Assert.Equal("read", start["operation.type"]);
+        Assert.Equal(LogLevel.Information, endLevel);
+        Assert.Equal("read", end["operation.type"]);
+        Assert.Equal(id.ToString(), end["resource.id"]);
+        Assert.Equal("success", end["status"]);
+        Assert.Equal("sqlite", end["db.type"]);
+        Assert.IsType<double>(end["duration_ms"]);
+        Assert.True((double)end["duration_ms"]! >= 0);
+        Assert.Null(endException);
+    }
+
+    [Theory]
+    [InlineData(false, LogLevel.Warning, "not_found")]
+    [InlineData(true, LogLevel.Error, "internal")]
+    public async Task A_failure_logs_its_category_and_the_exception_at_a_level_that_matches_who_caused_it(bool fault, LogLevel expectedLevel, string expectedType)
+    {
+        Exception failure = fault ? new InvalidOperationException("boom") : new ResourceNotFoundException("nope");
+        var behavior = new LoggingBehavior<GetResourceQuery, ResourceDto>(_logger, _harness.Telemetry);
+        await Assert.ThrowsAnyAsync<Exception>(() => behavior.Handle(new GetResourceQuery("nope"), (_, _) => throw failure, CancellationToken.None).AsTask());
+
+        var (level, fields, exception) = _logger.Entries[^1];
+        Assert.Equal(expectedLevel, level);
+        Assert.Equal(expectedType, fields["error.type"]);
+        Assert.Equal("error", fields["status"]);
+        Assert.Same(failure, exception);
+    }
+
+    public void Dispose() => _harness.Dispose();
+}
+
+/// <summary>Keeps each log call's level, structured fields and exception.</summary>
+public sealed class CapturingLogger<T> : ILogger<T>
+{
+    public List<(LogLevel Level, IReadOnlyDictionary<string, object?> Fields, Exception? Exception)> Entries { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var fields = state is IEnumerable<KeyValuePair<string, object?>> pairs
+            ? pairs.ToDictionary(p => p.Key, p => p.Value)
+            : new Dictionary<string, object?>();
+        lock (Entries)
+        {
+            Entries.Add((logLevel, fields, exception));
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using CrudCqrs.Observability.DashboardTests.Support;
+
+namespace CrudCqrs.Observability.DashboardTests;
+
+/// <summary>The query readers the name checks rely on, on inputs with known answers.</summary>
+public class PromQlParserTests
+{
+    [Fact]
+    public void Metric_names_skip_functions_labels_ranges_keywords_and_strings()
+    {
+        var names = PromQl.MetricNames(
+            "histogram_quantile(0.95, sum by (le, operation_type) (rate(crud_operation_duration_seconds_bucket{job=~\"$job\", status=\"error or up\"}[$__rate_interval])))"
+            + " / on (job) group_left sum without (instance) (up offset 5m) > bool 0.5 unless absent(other_metric)");
+        Assert.Equal(["crud_operation_duration_seconds_bucket", "other_metric", "up"], names.Order());
+    }
+
+    [Fact]
+    public void Label_names_come_from_matchers_and_grouping_clauses()
+    {
+        var labels = PromQl.LabelNames("sum by (le, operation_type) (rate(x{job=~\"$job\", status!=\"a,b\"}[5m])) / ignoring(instance) y");
+        Assert.Equal(["instance", "job", "le", "operation_type", "status"], labels.Order());
+    }
+
+    [Fact]
+    public void Variable_queries_run_as_their_selector_with_variables_matching_everything()
+    {
+        Assert.Equal("crud_operation_count_total{job=~\".*\"}", PromQl.Runnable("label_values(crud_operation_count_total{job=~\"$job\"}, db_type)"));
+        Assert.Equal("rate(x{a=~\".*\"}[1m])", PromQl.Runnable("rate(x{a=~\"${db_type}\"}[$__rate_interval])"));
+    }
+
+    [Fact]
+    public void Thresholds_are_stripped_inside_and_at_the_end()
+    {
+        Assert.Equal("(sum(a)) or (b)", PromQl.WithoutThresholds("(sum(a) > 0) or (b > 0.05)"));
+        Assert.Equal("increase(x[5m])", PromQl.WithoutThresholds("increase(x[5m]) > 10\n"));
+    }
+
+    [Fact]
+    public void Exposition_lines_give_sample_names_with_their_labels()
+    {
+        var metrics = MetricsExposition.Parse("""
+            # TYPE crud_operation_count_total counter
+            crud_operation_count_total{otel_scope_name="CrudCqrs",operation_type="create",status="success"} 2 1764110000000
+            crud_resources_total{db_type="sqlite"} 0
+            target_info 1
+            """);
+        Assert.Equal(["crud_operation_count_total", "crud_resources_total", "target_info"], metrics.Keys.Order());
+        Assert.Equal(["operation_type", "otel_scope_name", "status"], metrics["crud_operation_count_total"].Order());
+    }
+
+    [Fact]
+    public void LogQl_and_TraceQl_names_are_found()
+    {
+        Assert.Equal(["error_type", "level", "service_name"],
+            LogAndTraceQueries.LogQlFields("sum by (level) (count_over_time({service_name=\"$service\"} |= \"a | b=c\" | error_type=~\".+\" [$__auto]))").Order());
+        const string traceQl = "{ resource.service.name = \"x\" && span.operation.type =~ \".+\" && (name = \"validation\" || name =~ \"repository\\\\..*\") } | select(span.resource.id)";
+        Assert.Equal(["operation.type", "resource.id"], LogAndTraceQueries.SpanAttributes(traceQl).Order());
+        Assert.Equal(["service.name"], LogAndTraceQueries.ResourceAttributes(traceQl));
+        Assert.Equal([(false, "validation"), (true, "repository\\..*")], LogAndTraceQueries.SpanNameConditions(traceQl));
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.RegularExpressions;
+
+namespace CrudCqrs.Observability.DashboardTests.Support;
+
+/// <summary>
+/// Just enough PromQL to find the metric and label names an expression refers to, and to turn a
+/// dashboard query into one Prometheus can run (Grafana variables replaced).
+/// </summary>
+public static partial class PromQl
+{
+    private static readonly HashSet<string> Keywords =
+        ["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring", "group_left", "group_right", "inf", "nan", "atan2"];
+
+    /// <summary>Grafana variables as the live test runs them: every template variable matches everything.</summary>
+    public static string Substitute(string query) =>
+        GrafanaVariable().Replace(query
+            .Replace("$__rate_interval", "1m", StringComparison.Ordinal)
+            .Replace("$__interval", "15s", StringComparison.Ordinal)
+            .Replace("$__range", "5m", StringComparison.Ordinal)
+            .Replace("$__tags", "job=~\".*\"", StringComparison.Ordinal), ".*");
+
+    /// <summary><c>label_values(selector, label)</c> (a variable query) becomes its selector.</summary>
+    public static string Runnable(string query)
+    {
+        var substituted = Substitute(query);
+        var labelValues = LabelValues().Match(substituted);
+        return labelValues.Success ? labelValues.Groups["selector"].Value : substituted;
+    }
+
+    public static IReadOnlySet<string> MetricNames(string query)
+    {
+        var text = Runnable(query);
+        text = StringLiteral().Replace(text, "\"\"");
+        text = Matchers().Replace(text, " ");
+        text = Brackets().Replace(text, " ");
+        text = Grouping().Replace(text, " ");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match match in Identifier().Matches(text))
+        {
+            var rest = text[(match.Index + match.Length)..];
+            if (Keywords.Contains(match.Value) || rest.TrimStart().StartsWith('('))
+            {
+                continue;
+            }
+            names.Add(match.Value);
+        }
+        return names;
+    }
+
+    /// <summary>Label names in matchers and in by/without/on/ignoring/group_* clauses.</summary>
+    public static IReadOnlySet<string> LabelNames(string query)
+    {
+        var text = StringLiteral().Replace(Runnable(query), "\"\"");
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match matchers in Matchers().Matches(text))
+        {
+            foreach (Match label in MatcherLabel().Matches(matchers.Value))
+            {
+                labels.Add(label.Groups["label"].Value);
+            }
+        }
+        foreach (Match grouping in Grouping().Matches(text))
+        {
+            foreach (var label in grouping.Groups["labels"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                labels.Add(label);
+            }
+        }
+        return labels;
+    }
+
+    /// <summary>The expression without its threshold comparisons (<c>&gt; 0.05</c>): the series an alert watches.</summary>
+    public static string WithoutThresholds(string expr) => Threshold().Replace(expr, "");
+
+    [GeneratedRegex(@"\$\{?[A-Za-z_][A-Za-z0-9_]*(?::[a-z]+)?\}?")]
+    private static partial Regex GrafanaVariable();
+
+    [GeneratedRegex(@"^\s*label_values\(\s*(?<selector>.+?)\s*,\s*[A-Za-z_][A-Za-z0-9_]*\s*\)\s*$", RegexOptions.Singleline)]
+    private static partial Regex LabelValues();
+
+    [GeneratedRegex("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"\{[^}]*\}")]
+    private static partial Regex Matchers();
+
+    [GeneratedRegex(@"(?<label>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)")]
+    private static partial Regex MatcherLabel();
+
+    [GeneratedRegex(@"\[[^\]]*\]")]
+    private static partial Regex Brackets();
+
+    [GeneratedRegex(@"\b(?:by|without|on|ignoring|group_left|group_right)\s*\((?<labels>[^)]*)\)")]
+    private static partial Regex Grouping();
+
+    [GeneratedRegex(@"(?<![\w.:])[A-Za-z_:][A-Za-z0-9_:]*")]
+    private static partial Regex Identifier();
+
+    [GeneratedRegex(@"\s*(?:>=|<=|==|!=|>|<)\s*(?:bool\s+)?-?[0-9]+(?:\.[0-9]+)?(?=\s*(?:\)|$))")]
+    private static partial Regex Threshold();
+}

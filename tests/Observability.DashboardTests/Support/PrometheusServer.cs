@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CrudCqrs.Observability.DashboardTests.Support;
+
+/// <summary>
+/// A real Prometheus (the Debian package's /usr/bin/prometheus) scraping the service every second
+/// with the shipped rule files. The test copy of each rule file differs in one way only: every
+/// <c>for:</c> is 2s instead of minutes, and rules are evaluated every second, so alerts can reach
+/// firing within a test. Expressions and thresholds are the shipped ones.
+/// </summary>
+public sealed partial class PrometheusServer : IAsyncDisposable
+{
+    public const string TestFor = "2s";
+
+    private readonly ChildProcess _process;
+    private readonly string _directory;
+
+    private PrometheusServer(ChildProcess process, string directory, int port)
+    {
+        _process = process;
+        _directory = directory;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public HttpClient Http { get; }
+
+    public static async Task<PrometheusServer> StartAsync(string binary, int scrapePort)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "crudcqrs-prom-" + Guid.NewGuid().ToString("N"));
+        var rules = Path.Combine(directory, "rules");
+        Directory.CreateDirectory(rules);
+        foreach (var file in Repo.RuleFiles)
+        {
+            File.WriteAllText(Path.Combine(rules, Path.GetFileName(file)), ShortenFor(File.ReadAllText(file)));
+        }
+        var config = Path.Combine(directory, "prometheus.yml");
+        File.WriteAllText(config, $"""
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+              evaluation_interval: 1s
+            rule_files:
+              - {rules}/*.yml
+            scrape_configs:
+              - job_name: crudcqrs-api
+                static_configs:
+                  - targets: ["127.0.0.1:{scrapePort}"]
+            """);
+        var port = Tools.FreePort();
+        var process = new ChildProcess(binary,
+        [
+            "--config.file=" + config,
+            "--storage.tsdb.path=" + Path.Combine(directory, "data"),
+            "--web.listen-address=127.0.0.1:" + port,
+            "--enable-feature=exemplar-storage",
+        ], directory);
+        var server = new PrometheusServer(process, directory, port);
+        await server.WaitAsync("Prometheus ready", async () => (await server.Http.GetAsync("/-/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        return server;
+    }
+
+    /// <summary>Every <c>for: X</c> becomes <c>for: 2s</c>; fails if a rule file has none.</summary>
+    public static string ShortenFor(string rules)
+    {
+        var shortened = ForClause().Replace(rules, "${indent}for: " + TestFor);
+        Assert.NotEqual(rules, shortened);
+        return shortened;
+    }
+
+    /// <summary>An instant query's result series with their values.</summary>
+    public async Task<IReadOnlyList<(JsonElement Metric, double Value)>> QueryAsync(string promQl)
+    {
+        var response = await Http.PostAsync("/api/v1/query", new FormUrlEncodedContent(new Dictionary<string, string> { ["query"] = promQl }));
+        var body = await response.Content.ReadAsStringAsync();
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        if (root.GetProperty("status").GetString() != "success")
+        {
+            throw new InvalidOperationException($"Prometheus rejected `{promQl}`: {body}");
+        }
+        var data = root.GetProperty("data");
+        var result = data.GetProperty("result");
+        return data.GetProperty("resultType").GetString() switch
+        {
+            "vector" => result.EnumerateArray()
+                .Select(s => (s.GetProperty("metric").Clone(), ParseValue(s.GetProperty("value")[1].GetString()!))).ToList(),
+            "scalar" => [(default, ParseValue(result[1].GetString()!))],
+            var other => throw new InvalidOperationException($"Unexpected result type {other} for `{promQl}`"),
+        };
+    }
+
+    /// <summary>State of every alerting rule by name: inactive, pending or firing, with its health.</summary>
+    public async Task<IReadOnlyDictionary<string, (string State, string Health, DateTimeOffset LastEvaluation)>> AlertingRulesAsync()
+    {
+        using var document = JsonDocument.Parse(await Http.GetStringAsync("/api/v1/rules?type=alert"));
+        return document.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()
+            .SelectMany(g => g.GetProperty("rules").EnumerateArray())
+            .ToDictionary(
+                r => r.GetProperty("name").GetString()!,
+                r => (r.GetProperty("state").GetString()!, r.GetProperty("health").GetString()!,
+                      DateTimeOffset.Parse(r.GetProperty("lastEvaluation").GetString()!, CultureInfo.InvariantCulture)));
+    }
+
+    public async Task WaitUntilScrapedAsync() =>
+        await WaitAsync("the service scraped", async () => (await QueryAsync("up{job=\"crudcqrs-api\"} == 1")).Count == 1, TimeSpan.FromSeconds(30));
+
+    public async Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException("Prometheus exited:\n" + _process.Tail());
+            }
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}. Prometheus output:\n{_process.Tail(20)}");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    private static double ParseValue(string text) => text switch
+    {
+        "NaN" => double.NaN,
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        _ => double.Parse(text, CultureInfo.InvariantCulture),
+    };
+
+    public ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    [GeneratedRegex(@"(?<indent>^[ \t]*)for:[ \t]*\S+", RegexOptions.Multiline)]
+    private static partial Regex ForClause();
+}

@@ -1,0 +1,47 @@
+namespace CrudCqrs.Observability.DashboardTests.Support;
+
+/// <summary>
+/// Finds prometheus and promtool on PATH. Missing binaries skip the tests that need them, with
+/// the reason, unless CRUDCQRS_REQUIRE_PROMETHEUS=1 (CI sets it after installing the Debian
+/// package `prometheus`): then they fail.
+/// </summary>
+public static class Tools
+{
+    public const string RequireVariable = "CRUDCQRS_REQUIRE_PROMETHEUS";
+
+    public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) == "1";
+
+    public static string? Find(string name)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, name))
+            .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>The binary's path; skips the test (or fails it when required) when it is not on PATH.</summary>
+    public static string Require(string name)
+    {
+        var found = Find(name);
+        if (found is not null)
+        {
+            return found;
+        }
+        var reason = $"'{name}' is not on PATH; install it with `apt-get install -y prometheus` (Debian package, includes promtool).";
+        if (Required)
+        {
+            Assert.Fail(reason + $" {RequireVariable}=1 makes this a failure.");
+        }
+        Skip.If(true, reason + $" Set {RequireVariable}=1 to fail instead of skipping.");
+        return null!;
+    }
+
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -67,20 +67,21 @@ public sealed class Load(HttpClient http)
     private async Task<Guid> CreateAsync(string name, Guid[] dependencies)
     {
         var response = await http.PostAsJsonAsync("/api/resources", new { name, dependencies }, Json);
-        await Expect(HttpStatusCode.Created, response);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
-        return body.GetProperty("id").GetGuid();
+        var body = await Expect(HttpStatusCode.Created, response);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
     }
 
-    private static async Task Expect(HttpStatusCode expected, HttpResponseMessage response)
+    /// <summary>Asserts the status and returns the body.</summary>
+    private static async Task<string> Expect(HttpStatusCode expected, HttpResponseMessage response)
     {
         using (response)
         {
+            var body = await response.Content.ReadAsStringAsync();
             if (response.StatusCode != expected)
             {
-                var body = await response.Content.ReadAsStringAsync();
                 Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
             }
+            return body;
         }
     }
 }

@@ -58,10 +58,10 @@ public static partial class LogAndTraceQueries
     [GeneratedRegex(@"\b(?:by|without)\s*\((?<labels>[^)]*)\)")]
     private static partial Regex Grouping();
 
-    [GeneratedRegex(@"\bspan\.(?<name>[A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_])")]
+    [GeneratedRegex(@"(?<![.\w])span\.(?<name>[A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_])")]
     private static partial Regex SpanAttribute();
 
-    [GeneratedRegex(@"\bresource\.(?<name>[A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_])")]
+    [GeneratedRegex(@"(?<![.\w])resource\.(?<name>[A-Za-z_][A-Za-z0-9_.]*[A-Za-z0-9_])")]
     private static partial Regex ResourceAttribute();
 
     [GeneratedRegex("(?<![.\\w])name\\s*(?<op>=~|=)\\s*\"(?<value>(?:[^\"\\\\]|\\\\.)*)\"")]

@@ -70,7 +70,7 @@ public static partial class PromQl
     }
 
     /// <summary>The expression without its threshold comparisons (<c>&gt; 0.05</c>): the series an alert watches.</summary>
-    public static string WithoutThresholds(string expr) => Threshold().Replace(expr, "");
+    public static string WithoutThresholds(string expr) => Threshold().Replace(expr, "").Trim();
 
     [GeneratedRegex(@"\$\{?[A-Za-z_][A-Za-z0-9_]*(?::[a-z]+)?\}?")]
     private static partial Regex GrafanaVariable();

@@ -42,10 +42,22 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["Observability__OtlpEndpoint"] = $"http://127.0.0.1:{Tools.FreePort()}",
             ["Logging__Format"] = "json",
         };
-        var process = new ChildProcess("dotnet", [assembly], Path.GetDirectoryName(assembly)!, environment);
+        var process = new ChildProcess(DotnetHost(), [assembly], Path.GetDirectoryName(assembly)!, environment);
         var service = new ServiceProcess(process, directory, port);
         await service.WaitUntilLiveAsync();
         return service;
+    }
+
+    /// <summary>The dotnet host running these tests (so PATH need not have it), else `dotnet` from PATH.</summary>
+    private static string DotnetHost()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+        {
+            return host;
+        }
+        var current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
     }
 
     /// <summary>The keys of the service's JSON log lines so far (what a Loki <c>| json</c> stage would see, before renaming).</summary>

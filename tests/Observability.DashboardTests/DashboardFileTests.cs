@@ -56,6 +56,26 @@ public class DashboardFileTests
 
     [Theory]
     [MemberData(nameof(Dashboards))]
+    public void Panels_fit_the_24_column_grid_without_overlapping(string file)
+    {
+        var dashboard = ObservabilityFiles.LoadDashboard(Path.Combine(Repo.DashboardsDirectory, file));
+        var boxes = ObservabilityFiles.Panels(dashboard).Select(p => (
+            Title: (string?)p["title"],
+            X: (int)p["gridPos"]!["x"]!, Y: (int)p["gridPos"]!["y"]!, W: (int)p["gridPos"]!["w"]!, H: (int)p["gridPos"]!["h"]!)).ToList();
+        Assert.All(boxes, b => Assert.True(b.X >= 0 && b.W > 0 && b.H > 0 && b.X + b.W <= 24, $"{file} / {b.Title}: outside the grid"));
+        foreach (var (first, i) in boxes.Select((b, i) => (b, i)))
+        {
+            foreach (var second in boxes.Skip(i + 1))
+            {
+                var overlap = first.X < second.X + second.W && second.X < first.X + first.W
+                    && first.Y < second.Y + second.H && second.Y < first.Y + first.H;
+                Assert.False(overlap, $"{file}: '{first.Title}' overlaps '{second.Title}'");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
     public void Every_datasource_a_dashboard_uses_is_provisioned_with_that_uid_and_type(string file)
     {
         var provisioned = ObservabilityFiles.Datasources().ToDictionary(d => d.Uid, d => d.Type);

@@ -25,7 +25,7 @@ public class PromQlParserTests
     public void Variable_queries_run_as_their_selector_with_variables_matching_everything()
     {
         Assert.Equal("crud_operation_count_total{job=~\".*\"}", PromQl.Runnable("label_values(crud_operation_count_total{job=~\"$job\"}, db_type)"));
-        Assert.Equal("rate(x{a=~\".*\"}[1m])", PromQl.Runnable("rate(x{a=~\"${db_type}\"}[$__rate_interval])"));
+        Assert.Equal("rate(x{a=~\".*\"}[5m])", PromQl.Runnable("rate(x{a=~\"${db_type}\"}[$__rate_interval])"));
     }
 
     [Fact]

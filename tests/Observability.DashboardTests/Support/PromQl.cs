@@ -11,11 +11,14 @@ public static partial class PromQl
     private static readonly HashSet<string> Keywords =
         ["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring", "group_left", "group_right", "inf", "nan", "atan2"];
 
-    /// <summary>Grafana variables as the live test runs them: every template variable matches everything.</summary>
+    /// <summary>
+    /// Grafana variables as the live test runs them: every template variable matches everything;
+    /// windows are 5m so that a query run some seconds after the load still sees all of it.
+    /// </summary>
     public static string Substitute(string query) =>
         GrafanaVariable().Replace(query
-            .Replace("$__rate_interval", "1m", StringComparison.Ordinal)
-            .Replace("$__interval", "15s", StringComparison.Ordinal)
+            .Replace("$__rate_interval", "5m", StringComparison.Ordinal)
+            .Replace("$__interval", "1m", StringComparison.Ordinal)
             .Replace("$__range", "5m", StringComparison.Ordinal)
             .Replace("$__tags", "job=~\".*\"", StringComparison.Ordinal), ".*");
 

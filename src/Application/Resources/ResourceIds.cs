@@ -7,4 +7,8 @@ public static class ResourceIds
 {
     public static bool TryParse([NotNullWhen(true)] string? text, out Guid id) =>
         Guid.TryParseExact(text, "D", out id);
+
+    /// <summary>The id a request names; one that cannot exist is reported as not found, like one that does not.</summary>
+    public static Guid ParseExisting(string text) =>
+        TryParse(text, out var id) ? id : throw new Domain.Resources.ResourceNotFoundException(text);
 }

@@ -64,6 +64,7 @@ public sealed class ListResourcesHandlerTests : ResourceHandlerTestBase
     public async Task Listed_resources_carry_their_dependencies_and_current_version()
     {
         var a = await CreateAsync("a");
+        Store.Clock.Advance(TimeSpan.FromSeconds(1));
         var b = await CreateAsync("b", null, a);
         var updated = await SetDependenciesAsync(b);
 

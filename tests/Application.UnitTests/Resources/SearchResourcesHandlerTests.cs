@@ -82,10 +82,25 @@ public sealed class SearchResourcesHandlerTests : ResourceHandlerTestBase
     }
 
     [Fact]
+    public async Task Resources_created_in_the_same_millisecond_come_in_id_order()
+    {
+        var created = new List<ResourceDto>();
+        for (var i = 0; i < 8; i++)
+        {
+            created.Add(await CreateAsync($"twin {i}"));
+        }
+
+        var found = await SearchAsync("twin");
+
+        Assert.Equal(created.Select(r => r.Id).Order(StringComparer.Ordinal), found.Items.Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task A_dependency_outside_the_results_does_not_hold_anything_back()
     {
         var hidden = await CreateAsync("hidden");
         var x = await CreateAsync("match x", null, hidden);
+        Store.Clock.Advance(TimeSpan.FromSeconds(1));
         var y = await CreateAsync("match y");
 
         var found = await SearchAsync("match");

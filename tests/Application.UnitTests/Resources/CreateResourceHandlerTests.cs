@@ -58,6 +58,15 @@ public sealed class CreateResourceHandlerTests : ResourceHandlerTestBase
     }
 
     [Fact]
+    public async Task No_dependency_list_means_no_dependencies()
+    {
+        var created = await Store.Create.Handle(new CreateResourceCommand("name", "description", null), CancellationToken.None);
+
+        Assert.Empty(created.Dependencies);
+        Assert.Empty((await GetAsync(created)).Dependencies);
+    }
+
+    [Fact]
     public async Task Gives_every_resource_a_new_id()
     {
         var ids = new HashSet<string>();

@@ -46,7 +46,8 @@ public sealed class DeleteResourceHandlerTests : ResourceHandlerTestBase
     [Fact]
     public async Task With_cascade_deletes_exactly_the_transitive_dependents()
     {
-        // root <- a <- b, root <- c, and c also depends on the survivor s; d depends on s only; e on b and s.
+        // root <- a <- b, root <- c (c also depends on the survivor), e on b and the survivor,
+        // f on both a and c (reached twice, deleted once); d depends on the survivor only.
         var root = await CreateAsync("root");
         var survivor = await CreateAsync("survivor");
         var a = await CreateAsync("a", null, root);
@@ -54,10 +55,11 @@ public sealed class DeleteResourceHandlerTests : ResourceHandlerTestBase
         var c = await CreateAsync("c", null, survivor, root);
         var d = await CreateAsync("d", null, survivor);
         var e = await CreateAsync("e", null, b, survivor);
+        var f = await CreateAsync("f", null, a, c);
 
-        Assert.Equal(5, await DeleteAsync(root.Id, cascade: true));
+        Assert.Equal(6, await DeleteAsync(root.Id, cascade: true));
 
-        foreach (var gone in new[] { root, a, b, c, e })
+        foreach (var gone in new[] { root, a, b, c, e, f })
         {
             Assert.False(await ExistsAsync(gone), $"{gone.Name} should be deleted");
         }

@@ -30,6 +30,9 @@ public sealed class GraphModelTests
     [Fact]
     public void Every_accepted_step_leaves_an_acyclic_graph_without_dangling_dependencies()
     {
+        var refused = 0;
+        var accepted = 0;
+        var cascadedDependents = 0;
         Steps.Array[1, 60].Sample(steps =>
         {
             var store = new Dictionary<Guid, Resource>();
@@ -52,13 +55,14 @@ public sealed class GraphModelTests
                     switch (step.Kind)
                     {
                         case StepKind.UpdateDependencies:
-                            Update(store, target, Pick(creationOrder, step.Picks), now);
+                            var wasAccepted = Update(store, target, Pick(creationOrder, step.Picks), now);
+                            Interlocked.Increment(ref wasAccepted ? ref accepted : ref refused);
                             break;
                         case StepKind.Delete:
                             Delete(store, [target], now);
                             break;
                         case StepKind.CascadeDelete:
-                            CascadeDelete(store, target, now);
+                            Interlocked.Add(ref cascadedDependents, CascadeDelete(store, target, now));
                             break;
                     }
                     creationOrder.RemoveAll(id => !store.ContainsKey(id));
@@ -67,12 +71,17 @@ public sealed class GraphModelTests
                 AssertInvariants(store);
             }
         }, iter: 400);
+
+        // The sequences must exercise refusals and real cascades, not only easy cases.
+        Assert.True(refused > 100 && accepted > 100 && cascadedDependents > 100,
+            $"{accepted} accepted, {refused} refused updates, {cascadedDependents} dependents cascaded");
     }
 
     private static Guid[] Pick(List<Guid> ids, int[] picks) =>
         ids.Count == 0 ? [] : picks.Select(p => ids[p % ids.Count]).Distinct().ToArray();
 
-    private static void Update(Dictionary<Guid, Resource> store, Guid target, Guid[] dependencies, DateTimeOffset now)
+    /// <returns>Whether the update was accepted.</returns>
+    private static bool Update(Dictionary<Guid, Resource> store, Guid target, Guid[] dependencies, DateTimeOffset now)
     {
         var current = store[target];
         IReadOnlyList<Guid> DependenciesOf(Guid id) => store[id].Dependencies;
@@ -87,14 +96,16 @@ public sealed class GraphModelTests
         Assert.Equal(TestGraphs.HasCycle(wouldBe), cycle is not null);
         if (cycle is not null)
         {
-            return;
+            return false;
         }
         var updated = current.Update(null, null, dependencies, now);
         Assert.Equal(current.Version + 1, updated.Version);
         store[target] = updated;
+        return true;
     }
 
-    private static void CascadeDelete(Dictionary<Guid, Resource> store, Guid root, DateTimeOffset now)
+    /// <returns>How many dependents went with the root.</returns>
+    private static int CascadeDelete(Dictionary<Guid, Resource> store, Guid root, DateTimeOffset now)
     {
         var dependents = DependencyGraph.TransitiveDependents(root,
             id => store.Values.Where(r => r.Dependencies.Contains(id)).Select(r => r.Id));
@@ -104,6 +115,7 @@ public sealed class GraphModelTests
         Assert.All(store.Values.Where(r => !doomed.Contains(r.Id)),
             survivor => Assert.DoesNotContain(survivor.Dependencies, doomed.Contains));
         Delete(store, doomed, now);
+        return dependents.Count;
     }
 
     private static void Delete(Dictionary<Guid, Resource> store, IReadOnlyCollection<Guid> ids, DateTimeOffset now)

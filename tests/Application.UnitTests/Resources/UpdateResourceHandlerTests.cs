@@ -40,6 +40,19 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
         AssertSameResource(cleared, await GetAsync(original));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task An_empty_or_blank_description_clears_it(string description)
+    {
+        var original = await CreateAsync("name", "description");
+
+        var updated = await UpdateAsync(new UpdateResourceCommand(original.Id, null, description, null));
+
+        Assert.Null(updated.Description);
+        Assert.Null((await GetAsync(original)).Description);
+    }
+
     [Fact]
     public async Task Updated_time_moves_forward_even_when_the_clock_does_not()
     {

@@ -1,5 +1,6 @@
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Infrastructure.Persistence;
+using CrudCqrs.Infrastructure.Persistence.Mongo;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -46,8 +47,8 @@ public static class DependencyInjection
                 AddSqlite(builder, timeoutSeconds);
                 break;
             default:
-                throw new DatabaseConfigurationException(
-                    "Database__Provider is MongoDb, but this build has no MongoDB backend yet; use Sqlite.");
+                MongoRegistration.AddMongo(builder, timeoutSeconds);
+                break;
         }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("database", tags: [ReadyTag]);

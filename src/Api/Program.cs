@@ -39,7 +39,15 @@ builder.Services.AddMediator(options =>
 });
 
 var app = builder.Build();
-await app.Services.InitializeDatabaseAsync();
+try
+{
+    await app.Services.InitializeDatabaseAsync();
+}
+catch (DatabaseConfigurationException exception)
+{
+    await Console.Error.WriteLineAsync("crudcqrs: " + exception.Message);
+    return 2;
+}
 app.UseObservability();
 app.UseApi();
 

@@ -15,7 +15,7 @@ public sealed class HealthTests(ApiFactory factory) : IClassFixture<ApiFactory>
     [InlineData("/health/ready")]
     public async Task Health_endpoints_answer_200_when_the_database_is_there(string path)
     {
-        var response = await _client.GetAsync(path);
+        var response = await _client.FetchAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("Healthy", response.Json.GetProperty("status").GetString());
         Assert.Null(response.Header("Retry-After"));
@@ -44,25 +44,25 @@ public sealed class DatabaseUnavailableTests(VanishingDatabaseFactory factory) :
     {
         var client = factory.CreateClient();
         var existing = await client.CreateAsync("before the loss");
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchAsync("/health/ready")).Status);
 
         factory.RemoveDatabase();
 
-        var ready = await client.GetAsync("/health/ready");
+        var ready = await client.FetchAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
         Assert.False(string.IsNullOrEmpty(ready.Header("Retry-After")));
         Assert.Equal("Unhealthy", ready.Json.GetProperty("status").GetString());
-        Api.AssertNoLeak(ready.Body);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).Status);
+        ApiCalls.AssertNoLeak(ready.Body);
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchAsync("/health/live")).Status);
 
         var requests = new[]
         {
             await client.PostAsync(new { name = "during the loss" }),
             await client.GetResourceAsync(existing.Id),
-            await client.GetAsync("/api/resources"),
-            await client.GetAsync("/api/search?q=x"),
+            await client.FetchAsync("/api/resources"),
+            await client.FetchAsync("/api/search?q=x"),
             await client.PutAsync(existing.Id, new { name = "renamed" }),
-            await client.DeleteAsync(existing.Id),
+            await client.DeleteResourceAsync(existing.Id),
         };
         foreach (var response in requests)
         {
@@ -104,7 +104,7 @@ public sealed class DatabaseLockedTests(LockedDatabaseFactory factory) : IClassF
             Assert.NotNull(write.Header("Retry-After"));
             Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15));
 
-            var ready = await client.GetAsync("/health/ready");
+            var ready = await client.FetchAsync("/health/ready");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
             Assert.NotNull(ready.Header("Retry-After"));
 
@@ -113,7 +113,7 @@ public sealed class DatabaseLockedTests(LockedDatabaseFactory factory) : IClassF
             await rollback.ExecuteNonQueryAsync();
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchAsync("/health/ready")).Status);
         Assert.Equal(existing, (await client.GetResourceAsync(existing.Id)).Resource);
         var names = (await client.ListAllAsync()).Select(r => r.Name).ToArray();
         Assert.Equal(["before the lock"], names);

@@ -10,20 +10,20 @@ public sealed class SwaggerTests(ApiFactory factory) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Swagger_ui_is_served_and_links_the_openapi_document()
     {
-        var ui = await _client.GetAsync("/swagger");
+        var ui = await _client.FetchAsync("/swagger");
         Assert.Equal(HttpStatusCode.OK, ui.Status);
         Assert.Equal("text/html", ui.Message.Content.Headers.ContentType?.MediaType);
         Assert.Contains("swagger-ui", ui.Body);
 
         // The UI's configuration names the document, inline or in its init script.
-        var init = await _client.GetAsync("/swagger/index.js");
+        var init = await _client.FetchAsync("/swagger/index.js");
         Assert.Contains("swagger/v1/swagger.json", ui.Body + init.Body);
     }
 
     [Fact]
     public async Task Openapi_document_describes_every_endpoint()
     {
-        var document = await _client.GetAsync("/swagger/v1/swagger.json");
+        var document = await _client.FetchAsync("/swagger/v1/swagger.json");
         Assert.Equal(HttpStatusCode.OK, document.Status);
         var paths = document.Json.GetProperty("paths");
         Assert.True(paths.GetProperty("/api/resources").TryGetProperty("post", out _));

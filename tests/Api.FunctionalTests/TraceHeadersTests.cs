@@ -17,7 +17,7 @@ public sealed partial class TraceHeadersTests(ApiFactory factory) : IClassFixtur
     private static (string TraceId, string SpanId) AssertTraceHeaders(ApiResponse response)
     {
         var traceId = response.Header("X-Trace-Id");
-        Assert.Matches(Api.TraceIdPattern(), traceId ?? "");
+        Assert.Matches(ApiCalls.TraceIdPattern(), traceId ?? "");
         var match = TraceResponsePattern().Match(response.Header("traceresponse") ?? "");
         Assert.True(match.Success, $"traceresponse: {response.Header("traceresponse")}");
         Assert.Equal(traceId, match.Groups[1].Value);
@@ -33,15 +33,15 @@ public sealed partial class TraceHeadersTests(ApiFactory factory) : IClassFixtur
         {
             created,
             await _client.GetResourceAsync(created.Resource.Id),
-            await _client.GetAsync("/api/resources"),
-            await _client.GetAsync("/api/search?q=tr"),
+            await _client.FetchAsync("/api/resources"),
+            await _client.FetchAsync("/api/search?q=tr"),
             await _client.PutAsync(created.Resource.Id, new { }),
             await _client.GetResourceAsync("no-such-id"),
             await _client.PostAsync(new { name = "" }),
-            await _client.GetAsync("/health/live"),
-            await _client.GetAsync("/health/ready"),
-            await _client.GetAsync("/no/such/route"),
-            await _client.DeleteAsync(created.Resource.Id),
+            await _client.FetchAsync("/health/live"),
+            await _client.FetchAsync("/health/ready"),
+            await _client.FetchAsync("/no/such/route"),
+            await _client.DeleteResourceAsync(created.Resource.Id),
         };
         var traceIds = responses.Select(r => AssertTraceHeaders(r).TraceId).ToArray();
         Assert.Equal(traceIds.Length, traceIds.Distinct().Count());

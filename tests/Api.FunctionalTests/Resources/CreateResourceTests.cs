@@ -20,11 +20,11 @@ public sealed class CreateResourceTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal(["id", "name", "description", "dependencies", "createdAt", "updatedAt"],
             json.EnumerateObject().Select(p => p.Name).ToArray());
         var resource = response.Resource;
-        Assert.Matches(Api.LowercaseGuidPattern(), resource.Id);
+        Assert.Matches(ApiCalls.LowercaseGuidPattern(), resource.Id);
         Assert.Equal("Frontend App", resource.Name);
         Assert.Equal("React frontend", resource.Description);
         Assert.Empty(resource.Dependencies);
-        Assert.Matches(Api.UtcMillisecondsPattern(), resource.CreatedAt);
+        Assert.Matches(ApiCalls.UtcMillisecondsPattern(), resource.CreatedAt);
         Assert.Equal(resource.CreatedAt, resource.UpdatedAt);
         var created = DateTime.Parse(resource.CreatedAt, null, System.Globalization.DateTimeStyles.AdjustToUniversal);
         Assert.InRange(created, before, DateTime.UtcNow.AddSeconds(1));
@@ -49,7 +49,7 @@ public sealed class CreateResourceTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal(HttpStatusCode.Created, response.Status);
         Assert.Equal([c.Id, a.Id, b.Id], response.Resource.Dependencies);
 
-        var minimal = await _client.SendAsync(HttpMethod.Post, Api.Resources, Api.RawJson("""{"name":"only a name"}"""));
+        var minimal = await _client.SendAsync(HttpMethod.Post, ApiCalls.Resources, ApiCalls.RawJson("""{"name":"only a name"}"""));
         Assert.Equal(HttpStatusCode.Created, minimal.Status);
         Assert.Null(minimal.Resource.Description);
         Assert.Empty(minimal.Resource.Dependencies);
@@ -94,7 +94,7 @@ public sealed class CreateResourceTests(ApiFactory factory) : IClassFixture<ApiF
         {
             ids.Add((await _client.CreateAsync($"id {i}")).Id);
         }
-        Assert.All(ids, id => Assert.Matches(Api.LowercaseGuidPattern(), id));
+        Assert.All(ids, id => Assert.Matches(ApiCalls.LowercaseGuidPattern(), id));
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }
 

@@ -12,12 +12,12 @@ public sealed class DeleteResourceTests(ApiFactory factory) : IClassFixture<ApiF
     {
         var a = await _client.CreateAsync("delete me");
 
-        var response = await _client.DeleteAsync(a.Id);
+        var response = await _client.DeleteResourceAsync(a.Id);
 
         Assert.Equal(HttpStatusCode.NoContent, response.Status);
         Assert.Equal("", response.Body);
         (await _client.GetResourceAsync(a.Id)).AssertProblem(404, "NotFoundError");
-        var again = (await _client.DeleteAsync(a.Id)).AssertProblem(404, "NotFoundError");
+        var again = (await _client.DeleteResourceAsync(a.Id)).AssertProblem(404, "NotFoundError");
         Assert.Equal(a.Id, again.GetProperty("resourceId").GetString());
     }
 
@@ -30,7 +30,7 @@ public sealed class DeleteResourceTests(ApiFactory factory) : IClassFixture<ApiF
         var second = await _client.PostAsync(new { name = "nc second", dependencies = new[] { target.Id } });
         var grandchild = await _client.CreateAsync("nc grandchild", null, second.Resource.Id);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync(target.Id, cascade: false)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteResourceAsync(target.Id, cascade: false)).Status);
 
         var firstAfter = await _client.GetResourceAsync(first.Resource.Id);
         Assert.Equal([keep.Id], firstAfter.Resource.Dependencies);
@@ -57,7 +57,7 @@ public sealed class DeleteResourceTests(ApiFactory factory) : IClassFixture<ApiF
         var diamond = await _client.CreateAsync("c diamond", null, root.Id, grandchild.Id);
         var unrelated = await _client.CreateAsync("c unrelated");
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync(root.Id, cascade: true)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteResourceAsync(root.Id, cascade: true)).Status);
 
         foreach (var gone in new[] { root, child, grandchild, diamond })
         {
@@ -75,7 +75,7 @@ public sealed class DeleteResourceTests(ApiFactory factory) : IClassFixture<ApiF
     {
         var target = await _client.CreateAsync("q target");
         var dependent = await _client.CreateAsync("q dependent", null, target.Id);
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync(target.Id)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteResourceAsync(target.Id)).Status);
         Assert.Empty((await _client.GetResourceAsync(dependent.Id)).Resource.Dependencies);
     }
 
@@ -87,12 +87,12 @@ public sealed class DeleteResourceTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync(created.Resource.Id, new { description = "moved on" })).Status);
         var snapshot = await _client.SnapshotAsync();
 
-        (await _client.DeleteAsync(created.Resource.Id, cascade: true, ifMatch: created.ETag)).AssertProblem(412, "PreconditionFailed");
-        (await _client.DeleteAsync(created.Resource.Id, ifMatch: "\"999999\"")).AssertProblem(412, "PreconditionFailed");
+        (await _client.DeleteResourceAsync(created.Resource.Id, cascade: true, ifMatch: created.ETag)).AssertProblem(412, "PreconditionFailed");
+        (await _client.DeleteResourceAsync(created.Resource.Id, ifMatch: "\"999999\"")).AssertProblem(412, "PreconditionFailed");
 
         Assert.Equal(snapshot, await _client.SnapshotAsync());
         var current = await _client.GetResourceAsync(created.Resource.Id);
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync(created.Resource.Id, ifMatch: current.ETag)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteResourceAsync(created.Resource.Id, ifMatch: current.ETag)).Status);
         Assert.Empty((await _client.GetResourceAsync(dependent.Id)).Resource.Dependencies);
     }
 
@@ -100,7 +100,7 @@ public sealed class DeleteResourceTests(ApiFactory factory) : IClassFixture<ApiF
     public async Task Unknown_id_is_404_naming_the_id()
     {
         var id = Guid.NewGuid().ToString();
-        var problem = (await _client.DeleteAsync(id, cascade: true)).AssertProblem(404, "NotFoundError");
+        var problem = (await _client.DeleteResourceAsync(id, cascade: true)).AssertProblem(404, "NotFoundError");
         Assert.Equal(id, problem.GetProperty("resourceId").GetString());
     }
 }

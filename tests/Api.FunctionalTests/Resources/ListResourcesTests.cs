@@ -18,7 +18,7 @@ public sealed class ListResourcesTests(ApiFactory factory) : IClassFixture<ApiFa
         // Parallel creates make equal timestamps likely, so the id tie-break is exercised too.
         created.AddRange(await Task.WhenAll(Enumerable.Range(0, 12).Select(i => _client.CreateAsync($"list parallel {i}"))));
 
-        var all = await _client.GetAsync("/api/resources");
+        var all = await _client.FetchAsync("/api/resources");
         Assert.Equal(HttpStatusCode.OK, all.Status);
         Assert.Equal("application/json", all.Message.Content.Headers.ContentType?.MediaType);
         var items = all.Resources;
@@ -32,7 +32,7 @@ public sealed class ListResourcesTests(ApiFactory factory) : IClassFixture<ApiFa
         var pages = new List<ResourceView>();
         for (var offset = 0; offset < total; offset += 3)
         {
-            var page = await _client.GetAsync($"/api/resources?offset={offset}&limit=3");
+            var page = await _client.FetchAsync($"/api/resources?offset={offset}&limit=3");
             Assert.Equal(HttpStatusCode.OK, page.Status);
             Assert.Equal(total.ToString(), page.Header("X-Total-Count"));
             Assert.InRange(page.Resources.Count, 1, 3);
@@ -40,7 +40,7 @@ public sealed class ListResourcesTests(ApiFactory factory) : IClassFixture<ApiFa
         }
         Assert.Equal(items, pages);
 
-        var beyond = await _client.GetAsync($"/api/resources?offset={total + 5}&limit=10");
+        var beyond = await _client.FetchAsync($"/api/resources?offset={total + 5}&limit=10");
         Assert.Equal(HttpStatusCode.OK, beyond.Status);
         Assert.Empty(beyond.Resources);
         Assert.Equal(total.ToString(), beyond.Header("X-Total-Count"));
@@ -53,9 +53,9 @@ public sealed class ListResourcesTests(ApiFactory factory) : IClassFixture<ApiFa
         {
             await Task.WhenAll(Enumerable.Range(0, 20).Select(i => _client.CreateAsync($"fill {i}")));
         }
-        Assert.Equal(100, (await _client.GetAsync("/api/resources")).Resources.Count);
-        Assert.Single((await _client.GetAsync("/api/resources?limit=1")).Resources);
-        var max = await _client.GetAsync("/api/resources?limit=1000&offset=0");
+        Assert.Equal(100, (await _client.FetchAsync("/api/resources")).Resources.Count);
+        Assert.Single((await _client.FetchAsync("/api/resources?limit=1")).Resources);
+        var max = await _client.FetchAsync("/api/resources?limit=1000&offset=0");
         Assert.Equal(HttpStatusCode.OK, max.Status);
         Assert.Equal(int.Parse(max.Header("X-Total-Count")!), max.Resources.Count);
     }
@@ -72,14 +72,14 @@ public sealed class ListResourcesTests(ApiFactory factory) : IClassFixture<ApiFa
     [InlineData("offset=", "offset")]
     public async Task Bad_paging_is_a_validation_error_naming_the_parameter(string query, string field)
     {
-        var problem = (await _client.GetAsync($"/api/resources?{query}")).AssertProblem(422, "ValidationError");
+        var problem = (await _client.FetchAsync($"/api/resources?{query}")).AssertProblem(422, "ValidationError");
         Assert.Contains(field, problem.ErrorKeys());
     }
 
     [Fact]
     public async Task Both_bad_paging_values_are_reported_together()
     {
-        var problem = (await _client.GetAsync("/api/resources?offset=-1&limit=0")).AssertProblem(422, "ValidationError");
+        var problem = (await _client.FetchAsync("/api/resources?offset=-1&limit=0")).AssertProblem(422, "ValidationError");
         Assert.Equal(["limit", "offset"], problem.ErrorKeys().Order().ToArray());
     }
 }

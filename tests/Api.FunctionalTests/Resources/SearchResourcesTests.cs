@@ -10,7 +10,7 @@ public sealed class SearchResourcesTests(ApiFactory factory) : IClassFixture<Api
     private static string Marker() => "m" + Guid.NewGuid().ToString("N")[..10];
 
     private Task<ApiResponse> SearchAsync(string? q, string paging = "") =>
-        _client.GetAsync("/api/search" + (q is null ? "?" : $"?q={Uri.EscapeDataString(q)}&") + paging);
+        _client.FetchAsync("/api/search" + (q is null ? "?" : $"?q={Uri.EscapeDataString(q)}&") + paging);
 
     private static IReadOnlyList<string> Names(ApiResponse response) => response.Resources.Select(r => r.Name).ToArray();
 

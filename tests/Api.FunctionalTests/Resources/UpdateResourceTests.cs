@@ -23,7 +23,7 @@ public sealed class UpdateResourceTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal("new", updated.Description);
         Assert.Equal([dep.Id], updated.Dependencies);
         Assert.Equal(original.CreatedAt, updated.CreatedAt);
-        Assert.Matches(Api.UtcMillisecondsPattern(), updated.UpdatedAt);
+        Assert.Matches(ApiCalls.UtcMillisecondsPattern(), updated.UpdatedAt);
         Assert.True(string.CompareOrdinal(updated.UpdatedAt, original.UpdatedAt) > 0, $"{updated.UpdatedAt} after {original.UpdatedAt}");
         Assert.NotEqual(created.ETag, response.ETag);
         Assert.False(string.IsNullOrEmpty(response.ETag));
@@ -55,8 +55,8 @@ public sealed class UpdateResourceTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal(("keep", "kept description"), (empty.Resource.Name, empty.Resource.Description));
         Assert.Equal([dep.Id], empty.Resource.Dependencies);
 
-        var nulls = await _client.SendAsync(HttpMethod.Put, $"{Api.Resources}/{resource.Id}",
-            Api.RawJson("""{"name":null,"description":null,"dependencies":null}"""));
+        var nulls = await _client.SendAsync(HttpMethod.Put, $"{ApiCalls.Resources}/{resource.Id}",
+            ApiCalls.RawJson("""{"name":null,"description":null,"dependencies":null}"""));
         Assert.Equal(HttpStatusCode.OK, nulls.Status);
         Assert.Equal(("keep", "kept description"), (nulls.Resource.Name, nulls.Resource.Description));
         Assert.Equal([dep.Id], nulls.Resource.Dependencies);
@@ -135,7 +135,7 @@ public sealed class UpdateResourceTests(ApiFactory factory) : IClassFixture<ApiF
         var response = await _client.PutAsync(a.Id, new { name = "renamed too", dependencies = new[] { b.Id } });
 
         var problem = response.AssertProblem(422, "CircularDependencyError");
-        Assert.Equal([a.Id, b.Id, a.Id], problem.GetProperty("cycle").EnumerateArray().Select(e => e.GetString()).ToArray());
+        Assert.Equal([a.Id, b.Id, a.Id], problem.GetProperty("cycle").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Equal($"/api/resources/{a.Id}", problem.GetProperty("instance").GetString());
         Assert.Equal(snapshot, await _client.SnapshotAsync());
     }
@@ -153,7 +153,7 @@ public sealed class UpdateResourceTests(ApiFactory factory) : IClassFixture<ApiF
 
         var response = await _client.PutAsync(a.Id, new { dependencies = new[] { unrelated.Id, d.Id } });
 
-        var cycle = response.AssertProblem(422, "CircularDependencyError").GetProperty("cycle").EnumerateArray().Select(e => e.GetString()).ToArray();
+        var cycle = response.AssertProblem(422, "CircularDependencyError").GetProperty("cycle").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Equal([a.Id, d.Id, c.Id, b.Id, a.Id], cycle);
         Assert.Equal(snapshot, await _client.SnapshotAsync());
     }

@@ -42,7 +42,7 @@ public sealed record ApiResponse(HttpResponseMessage Message, string Body)
     public override string ToString() => $"{Code} {Body}";
 }
 
-public static partial class Api
+public static partial class ApiCalls
 {
     public const string Resources = "/api/resources";
 
@@ -78,7 +78,7 @@ public static partial class Api
             }
         });
 
-    public static Task<ApiResponse> DeleteAsync(this HttpClient client, string id, bool? cascade = null, string? ifMatch = null) =>
+    public static Task<ApiResponse> DeleteResourceAsync(this HttpClient client, string id, bool? cascade = null, string? ifMatch = null) =>
         client.SendAsync(HttpMethod.Delete, $"{Resources}/{Uri.EscapeDataString(id)}" + (cascade is { } c ? $"?cascade={c.ToString().ToLowerInvariant()}" : ""), null, r =>
         {
             if (ifMatch is not null)
@@ -87,10 +87,10 @@ public static partial class Api
             }
         });
 
-    public static Task<ApiResponse> GetAsync(this HttpClient client, string url) => client.SendAsync(HttpMethod.Get, url);
+    public static Task<ApiResponse> FetchAsync(this HttpClient client, string url) => client.SendAsync(HttpMethod.Get, url);
 
     public static Task<ApiResponse> GetResourceAsync(this HttpClient client, string id) =>
-        client.GetAsync($"{Resources}/{Uri.EscapeDataString(id)}");
+        client.FetchAsync($"{Resources}/{Uri.EscapeDataString(id)}");
 
     /// <summary>Creates a resource and insists on 201.</summary>
     public static async Task<ResourceView> CreateAsync(this HttpClient client, string name, string? description = null, params string[] dependencies)
@@ -106,7 +106,7 @@ public static partial class Api
         var all = new List<ResourceView>();
         while (true)
         {
-            var page = await client.GetAsync($"{Resources}?offset={all.Count}&limit=1000");
+            var page = await client.FetchAsync($"{Resources}?offset={all.Count}&limit=1000");
             Assert.True(page.Status == HttpStatusCode.OK, page.ToString());
             var items = page.Resources;
             all.AddRange(items);

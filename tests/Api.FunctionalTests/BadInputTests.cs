@@ -159,7 +159,8 @@ public sealed class BadInputTests : IClassFixture<ApiFactory>, IAsyncLifetime
         "1' OR '1'='1'; DROP TABLE Resources; --",
         "%",
         "_",
-        "..",
+        "%2E%2E",
+        "a?b#c",
         "日本語",
         "🚀",
         "00000000-0000-0000-0000-000000000000",
@@ -187,6 +188,19 @@ public sealed class BadInputTests : IClassFixture<ApiFactory>, IAsyncLifetime
             var problem = response.AssertProblem(404, "NotFoundError");
             Assert.Equal(id, problem.GetProperty("resourceId").GetString());
         }
+    }
+
+    [Fact]
+    public async Task Uppercase_form_of_an_existing_id_names_no_resource()
+    {
+        var upper = _existing.Id.ToUpperInvariant();
+        var problem = (await _client.GetResourceAsync(upper)).AssertProblem(404, "NotFoundError");
+        Assert.Equal(upper, problem.GetProperty("resourceId").GetString());
+        (await _client.PutAsync(upper, new { name = "x" })).AssertProblem(404, "NotFoundError");
+        (await _client.DeleteResourceAsync(upper)).AssertProblem(404, "NotFoundError");
+
+        var dependency = (await _client.PostAsync(new { name = "x", dependencies = new[] { upper } })).AssertProblem(422, "ValidationError");
+        Assert.Equal(["dependencies[0]"], dependency.ErrorKeys());
     }
 
     [Fact]

@@ -15,9 +15,16 @@ public sealed class SwaggerTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal("text/html", ui.Message.Content.Headers.ContentType?.MediaType);
         Assert.Contains("swagger-ui", ui.Body);
 
-        // The UI's configuration names the document, inline or in its init script.
+        // The UI's init script names the document by a URL relative to the UI page; follow it.
+        Assert.Contains("index.js", ui.Body);
         var init = await _client.FetchAsync("/swagger/index.js");
-        Assert.Contains("swagger/v1/swagger.json", ui.Body + init.Body);
+        Assert.Equal(HttpStatusCode.OK, init.Status);
+        var link = System.Text.RegularExpressions.Regex.Match(init.Body, "\"url\":\"([^\"]+\\.json)\"");
+        Assert.True(link.Success, "the UI configuration names an OpenAPI document");
+        var documentUrl = new Uri(new Uri("http://localhost/swagger/index.html"), link.Groups[1].Value).AbsolutePath;
+        var document = await _client.FetchAsync(documentUrl);
+        Assert.Equal(HttpStatusCode.OK, document.Status);
+        Assert.StartsWith("3.", document.Json.GetProperty("openapi").GetString());
     }
 
     [Fact]

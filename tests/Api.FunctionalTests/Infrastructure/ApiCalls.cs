@@ -17,6 +17,14 @@ public sealed record ResourceView(string Id, string Name, string? Description, I
         json.GetProperty("dependencies").EnumerateArray().Select(d => d.GetString()!).ToArray(),
         json.GetProperty("createdAt").GetString()!,
         json.GetProperty("updatedAt").GetString()!);
+
+    public bool Equals(ResourceView? other) =>
+        other is not null && Id == other.Id && Name == other.Name && Description == other.Description &&
+        Dependencies.SequenceEqual(other.Dependencies) && CreatedAt == other.CreatedAt && UpdatedAt == other.UpdatedAt;
+
+    public override int GetHashCode() => HashCode.Combine(Id, UpdatedAt);
+
+    public override string ToString() => $"{Name} {Id} deps=[{string.Join(",", Dependencies)}] created={CreatedAt} updated={UpdatedAt}";
 }
 
 /// <summary>An HTTP answer with its body read once, so assertions can look at it repeatedly.</summary>

@@ -12,7 +12,7 @@ public sealed class BadInputTests : IClassFixture<ApiFactory>, IAsyncLifetime
     private ResourceView _existing = null!;
     private string _snapshot = "";
 
-    public BadInputTests(ApiFactory factory) => _client = factory.CreateClient();
+    public BadInputTests(ApiFactory factory) => _client = factory.CreateGuardedClient();
 
     public async Task InitializeAsync()
     {

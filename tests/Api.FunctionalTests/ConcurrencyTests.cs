@@ -8,7 +8,7 @@ namespace CrudCqrs.Api.FunctionalTests;
 /// </summary>
 public sealed class ConcurrencyTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     [Fact]
     public async Task Opposite_edges_written_together_never_both_succeed()

@@ -8,7 +8,7 @@ namespace CrudCqrs.Api.FunctionalTests;
 
 public sealed class HealthTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     [Theory]
     [InlineData("/health/live")]
@@ -42,7 +42,7 @@ public sealed class DatabaseUnavailableTests(VanishingDatabaseFactory factory) :
     [Fact]
     public async Task Lost_database_answers_503_with_retry_after_on_api_and_ready_but_live_stays_200()
     {
-        var client = factory.CreateClient();
+        var client = factory.CreateGuardedClient();
         var existing = await client.CreateAsync("before the loss");
         Assert.Equal(HttpStatusCode.OK, (await client.FetchAsync("/health/ready")).Status);
 
@@ -85,7 +85,7 @@ public sealed class DatabaseLockedTests(LockedDatabaseFactory factory) : IClassF
     [Fact]
     public async Task Database_locked_by_another_process_answers_503_within_the_timeout_then_recovers()
     {
-        var client = factory.CreateClient();
+        var client = factory.CreateGuardedClient();
         var existing = await client.CreateAsync("before the lock");
 
         await using (var locker = new SqliteConnection($"Data Source={factory.DatabasePath};Pooling=False"))

@@ -5,7 +5,7 @@ namespace CrudCqrs.Api.FunctionalTests;
 
 public sealed class SwaggerTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     [Fact]
     public async Task Swagger_ui_is_served_and_links_the_openapi_document()

@@ -9,7 +9,7 @@ public sealed partial class TraceHeadersTests(ApiFactory factory) : IClassFixtur
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     private const string ParentSpanId = "00f067aa0ba902b7";
 
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     [GeneratedRegex("^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")]
     private static partial Regex TraceResponsePattern();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Data.Sqlite;
 
 namespace CrudCqrs.Api.FunctionalTests.Infrastructure;
@@ -37,6 +38,9 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");
         Configure(builder);
     }
+
+    /// <summary>A client that follows redirects and fails the test on any 500 or leaking problem.</summary>
+    public HttpClient CreateGuardedClient() => CreateDefaultClient(new RedirectHandler(), new ServerErrorGuard());
 
     protected override void Dispose(bool disposing)
     {

@@ -15,7 +15,10 @@ public sealed class ApiProcess : IDisposable
     {
         _process = process;
         BaseAddress = baseAddress;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // A request sent with Expect: 100-continue waits for the server's verdict before sending
+        // its body, however loaded the machine is: a refused body is then never cut off mid-write.
+        var handler = new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) };
+        Client = new HttpClient(new ServerErrorGuard { InnerHandler = handler }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Uri BaseAddress { get; }

@@ -6,7 +6,7 @@ namespace CrudCqrs.Api.FunctionalTests.Resources;
 
 public sealed class CreateResourceTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     [Fact]
     public async Task Create_answers_201_with_location_etag_and_the_resource_in_camel_case()

@@ -5,7 +5,7 @@ namespace CrudCqrs.Api.FunctionalTests.Resources;
 
 public sealed class DeleteResourceTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     [Fact]
     public async Task Delete_answers_204_with_no_body_and_the_resource_is_gone()

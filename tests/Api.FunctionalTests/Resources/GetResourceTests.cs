@@ -5,7 +5,7 @@ namespace CrudCqrs.Api.FunctionalTests.Resources;
 
 public sealed class GetResourceTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     [Fact]
     public async Task Get_answers_200_with_the_resource_and_its_etag()

@@ -5,7 +5,7 @@ namespace CrudCqrs.Api.FunctionalTests.Resources;
 
 public sealed class ListResourcesTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     [Fact]
     public async Task List_is_ordered_by_created_at_then_id_with_total_count_and_pages()

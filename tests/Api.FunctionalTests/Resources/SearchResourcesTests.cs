@@ -5,7 +5,7 @@ namespace CrudCqrs.Api.FunctionalTests.Resources;
 
 public sealed class SearchResourcesTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     private static string Marker() => "m" + Guid.NewGuid().ToString("N")[..10];
 

@@ -5,7 +5,7 @@ namespace CrudCqrs.Api.FunctionalTests.Resources;
 
 public sealed class UpdateResourceTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateGuardedClient();
 
     [Fact]
     public async Task Put_answers_200_with_the_new_state_and_a_new_etag_and_moves_updated_at()

@@ -1,4 +1,5 @@
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 
 namespace CrudCqrs.Api.FunctionalTests;
 
@@ -6,7 +7,7 @@ namespace CrudCqrs.Api.FunctionalTests;
 /// Conflicting writers race through the in-memory server: the graph stays acyclic, no
 /// dependency dangles, and every answer is one the contract allows.
 /// </summary>
-public sealed class ConcurrencyTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class ConcurrencyTests(PatientApiFactory factory) : IClassFixture<PatientApiFactory>
 {
     private readonly HttpClient _client = factory.CreateGuardedClient();
 
@@ -131,4 +132,13 @@ public sealed class ConcurrencyTests(ApiFactory factory) : IClassFixture<ApiFact
             Assert.Equal(200, response.Code);
         }
     }
+}
+
+/// <summary>
+/// A generous store timeout: these tests are about what races leave behind, and a loaded test
+/// machine must not turn a long queue for the write lock into a 503 (HealthTests cover that).
+/// </summary>
+public sealed class PatientApiFactory : ApiFactory
+{
+    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Database:TimeoutSeconds", "30");
 }

@@ -20,7 +20,11 @@ public sealed class TwoProcessesFixture : IAsyncLifetime
         Directory.CreateDirectory(DirectoryPath);
         var database = Path.Combine(DirectoryPath, "shared.db");
         // Started together: both migrate the same new file at once, as a scaled-out deploy would.
-        var started = await Task.WhenAll(ApiProcess.StartAsync(database, DirectoryPath), ApiProcess.StartAsync(database, DirectoryPath));
+        // A generous store timeout: these tests are about what races leave behind, and a loaded
+        // test machine must not turn a long wait for the lock into a 503 (HealthTests cover that).
+        var started = await Task.WhenAll(
+            ApiProcess.StartAsync(database, DirectoryPath, "--Database:TimeoutSeconds=30"),
+            ApiProcess.StartAsync(database, DirectoryPath, "--Database:TimeoutSeconds=30"));
         (First, Second) = (started[0], started[1]);
     }
 

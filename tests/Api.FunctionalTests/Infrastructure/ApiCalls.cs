@@ -28,7 +28,7 @@ public sealed record ResourceView(string Id, string Name, string? Description, I
 }
 
 /// <summary>An HTTP answer with its body read once, so assertions can look at it repeatedly.</summary>
-public sealed record ApiResponse(HttpResponseMessage Message, string Body)
+public sealed record ApiResponse(HttpResponseMessage Message, string Body, TimeSpan Elapsed = default)
 {
     public HttpStatusCode Status => Message.StatusCode;
 
@@ -47,7 +47,8 @@ public sealed record ApiResponse(HttpResponseMessage Message, string Body)
 
     public string? ETag => Header("ETag");
 
-    public override string ToString() => $"{Code} {Body}";
+    public override string ToString() =>
+        $"{Message.RequestMessage?.Method} {Message.RequestMessage?.RequestUri} -> {Code} after {Elapsed.TotalMilliseconds:0} ms: {Body}";
 }
 
 public static partial class ApiCalls
@@ -59,9 +60,10 @@ public static partial class ApiCalls
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
         configure?.Invoke(request);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        return new ApiResponse(response, body);
+        return new ApiResponse(response, body, clock.Elapsed);
     }
 
     public static StringContent JsonBody(object? value) =>

@@ -50,7 +50,7 @@ public sealed class ApiProcess : IDisposable
         }
     }
 
-    public static async Task<ApiProcess> StartAsync(string databasePath, string workingDirectory)
+    public static async Task<ApiProcess> StartAsync(string databasePath, string workingDirectory, params string[] settings)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -60,15 +60,17 @@ public sealed class ApiProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             ApiAssemblyPath,
             "--urls", $"http://127.0.0.1:{port}",
             $"--ConnectionStrings:Sqlite=Data Source={databasePath}",
             "--Observability:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:Format=text",
-        })
+            .. settings,
+        ];
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }

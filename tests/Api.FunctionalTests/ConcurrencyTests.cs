@@ -124,6 +124,26 @@ public sealed class ConcurrencyTests(PatientApiFactory factory) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task Parallel_updates_with_the_same_if_match_let_exactly_one_through()
+    {
+        var created = await _client.PostAsync(new { name = "optimistic" });
+        var etag = created.ETag!;
+        for (var round = 0; round < 10; round++)
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+                _client.PutAsync(created.Resource.Id, new { name = $"writer {round}.{i}" }, ifMatch: etag)));
+
+            Assert.Single(results, r => r.Code == 200);
+            Assert.All(results.Where(r => r.Code != 200), r => r.AssertProblem(412, "PreconditionFailed"));
+            var winner = results.Single(r => r.Code == 200);
+            var current = await _client.GetResourceAsync(created.Resource.Id);
+            Assert.Equal(winner.Resource.Name, current.Resource.Name);
+            Assert.Equal(winner.ETag, current.ETag);
+            etag = current.ETag!;
+        }
+    }
+
     private async Task Reset(params ResourceView[] resources)
     {
         foreach (var resource in resources)

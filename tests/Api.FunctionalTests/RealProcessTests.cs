@@ -134,6 +134,46 @@ public sealed class RealProcessTests(TwoProcessesFixture processes) : IClassFixt
         Assert.Equal(fromOne, await Two.ListAllAsync());
     }
 
+    [Fact]
+    public async Task Same_if_match_through_two_processes_lets_exactly_one_writer_through()
+    {
+        var created = await One.PostAsync(new { name = "xoptimistic" });
+        var etag = created.ETag!;
+        for (var round = 0; round < 8; round++)
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+                (i % 2 == 0 ? One : Two).PutAsync(created.Resource.Id, new { name = $"xwriter {round}.{i}" }, ifMatch: etag)));
+
+            Assert.Single(results, r => r.Code == 200);
+            Assert.All(results.Where(r => r.Code != 200), r => r.AssertProblem(412, "PreconditionFailed"));
+            var current = await Two.GetResourceAsync(created.Resource.Id);
+            Assert.Equal(results.Single(r => r.Code == 200).Resource.Name, current.Resource.Name);
+            etag = current.ETag!;
+        }
+    }
+
+    [Fact]
+    public async Task Delete_on_one_process_racing_dependents_created_on_the_other_leaves_nothing_dangling()
+    {
+        for (var round = 0; round < 6; round++)
+        {
+            var parent = await One.CreateAsync($"xparent {round}");
+            var operations = Enumerable.Range(0, 8)
+                .Select(i => (Func<Task<ApiResponse>>)(() => Two.PostAsync(new { name = $"xchild {round}.{i}", dependencies = new[] { parent.Id } })))
+                .Append(() => One.DeleteResourceAsync(parent.Id, cascade: round % 2 == 0))
+                .ToArray();
+
+            var results = await Task.WhenAll(operations.Select(op => Task.Run(op)));
+
+            Assert.All(results, r => Assert.True(r.Code is 201 or 204 or 422, r.ToString()));
+            foreach (var refused in results.Where(r => r.Code == 422))
+            {
+                Assert.Equal(["dependencies[0]"], refused.AssertProblem(422, "ValidationError").ErrorKeys());
+            }
+            GraphAssert.IsConsistent(await Two.ListAllAsync());
+        }
+    }
+
     [Theory]
     [InlineData("POST", true)]
     [InlineData("POST", false)]

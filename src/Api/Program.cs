@@ -6,7 +6,7 @@ using CrudCqrs.Infrastructure;
 using CrudCqrs.Infrastructure.Observability;
 using CrudCqrs.Infrastructure.Persistence;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Choose(args) });
 try
 {
     builder.AddObservability();
@@ -39,7 +39,15 @@ builder.Services.AddMediator(options =>
 });
 
 var app = builder.Build();
-await app.Services.InitializeDatabaseAsync();
+try
+{
+    await app.Services.InitializeDatabaseAsync();
+}
+catch (DatabaseConfigurationException exception)
+{
+    await Console.Error.WriteLineAsync("crudcqrs: " + exception.Message);
+    return 2;
+}
 app.UseObservability();
 app.UseApi();
 
@@ -51,3 +59,19 @@ return 0;
 
 /// <summary>Entry point; public so that functional tests can host it with WebApplicationFactory.</summary>
 public partial class Program;
+
+internal static class ContentRoot
+{
+    /// <summary>
+    /// <c>dotnet /app/CrudCqrs.Api.dll</c> started from another directory would otherwise miss
+    /// appsettings.json (the content root defaults to the working directory): fall back to the
+    /// application's own directory, unless a content root was chosen explicitly.
+    /// </summary>
+    public static string? Choose(string[] args) =>
+        args.Any(a => a.Contains("contentRoot", StringComparison.OrdinalIgnoreCase))
+        || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is not null
+        || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is not null
+        || File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"))
+            ? null
+            : AppContext.BaseDirectory;
+}

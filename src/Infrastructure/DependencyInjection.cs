@@ -1,6 +1,7 @@
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
 using CrudCqrs.Infrastructure.Persistence;
+using CrudCqrs.Infrastructure.Persistence.Mongo;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -47,8 +48,8 @@ public static class DependencyInjection
                 AddSqlite(builder, timeoutSeconds);
                 break;
             default:
-                throw new DatabaseConfigurationException(
-                    "Database__Provider is MongoDb, but this build has no MongoDB backend yet; use Sqlite.");
+                MongoRegistration.AddMongo(builder, timeoutSeconds);
+                break;
         }
 
         builder.Services.DecorateRepositoryWithSpans();

@@ -44,7 +44,7 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [HttpGet("{id}")]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<ActionResult<ResourceDto>> Get(string id, CancellationToken cancellationToken)
+    public async Task<ActionResult<ResourceDto>> Get([RawId] string id, CancellationToken cancellationToken)
     {
         var resource = await sender.Send(new GetResourceQuery(id), cancellationToken);
         Response.Headers.ETag = resource.ETag;
@@ -60,7 +60,7 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<ActionResult<ResourceDto>> Update(
-        string id, [FromBody] UpdateResourceRequest body, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken)
+        [RawId] string id, [FromBody] UpdateResourceRequest body, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken)
     {
         var resource = await sender.Send(new UpdateResourceCommand(id, body.Name, body.Description, body.Dependencies, ifMatch), cancellationToken);
         Response.Headers.ETag = resource.ETag;
@@ -73,9 +73,19 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
     public async Task<IActionResult> Delete(
-        string id, [FromQuery] bool cascade = false, [FromHeader(Name = "If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default)
+        [RawId] string id, [FromQuery] bool cascade = false, [FromHeader(Name = "If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         await sender.Send(new DeleteResourceCommand(id, cascade, ifMatch), cancellationToken);
         return NoContent();
     }
+}
+
+/// <summary>
+/// Binds the route id exactly as sent: MVC would turn a blank one into null, and the 404 must name
+/// what the client asked for.
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class RawIdAttribute : System.ComponentModel.DataAnnotations.DisplayFormatAttribute
+{
+    public RawIdAttribute() => ConvertEmptyStringToNull = false;
 }

@@ -31,6 +31,10 @@ public sealed class JsonBodyInputFormatter : InputFormatter
 
     public override bool CanRead(InputFormatterContext context) => true;
 
+    // The base class answers an empty body with "no value" before reading, which MVC reports as a
+    // 422 on the field "$"; a missing body is a malformed request like any other unreadable one.
+    public override Task<InputFormatterResult> ReadAsync(InputFormatterContext context) => ReadRequestBodyAsync(context);
+
     public override async Task<InputFormatterResult> ReadRequestBodyAsync(InputFormatterContext context)
     {
         var http = context.HttpContext;
@@ -65,7 +69,7 @@ public sealed class JsonBodyInputFormatter : InputFormatter
                 ? Fail(context, BodyProblem.Malformed, "$", "The request body must be a JSON object.")
                 : await InputFormatterResult.SuccessAsync(model);
         }
-        catch (JsonException exception) when (exception.InnerException is JsonException || IsSyntaxError(exception))
+        catch (JsonException exception) when (exception.InnerException is JsonException || IsSyntaxError(exception) || IsInvalidText(exception))
         {
             var where = exception.LineNumber is { } line ? $" at line {line + 1}, byte {exception.BytePositionInLine + 1}" : "";
             return Fail(context, BodyProblem.Malformed, "$", $"The request body is not valid JSON{where}.");
@@ -81,6 +85,10 @@ public sealed class JsonBodyInputFormatter : InputFormatter
 
     private static bool IsSyntaxError(JsonException exception) =>
         exception.GetType() != typeof(JsonException) || exception.Message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && exception.Message.Contains("start of a", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Bytes that are not UTF-8 surface as a string that cannot be transcoded: broken JSON, not a wrong type.</summary>
+    private static bool IsInvalidText(JsonException exception) =>
+        exception.InnerException is InvalidOperationException { InnerException: System.Text.DecoderFallbackException };
 
     private static async Task<bool> ReadBoundedAsync(Stream body, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
     {

@@ -76,6 +76,14 @@ public static class ResourceRules
         throw new UnknownDependenciesException(unknown);
     }
 
+    /// <summary>Inside a write transaction: the current resource, checked against the client's <c>If-Match</c>.</summary>
+    public static async Task<Resource> FindForWriteAsync(IResourceRepository repository, Guid id, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var current = await repository.FindAsync(id, cancellationToken) ?? throw new ResourceNotFoundException(id);
+        ETagPrecondition.Ensure(ifMatch, current);
+        return current;
+    }
+
     public static Guid[] ParseIds(IReadOnlyList<string?> ids)
     {
         var parsed = new Guid[ids.Count];

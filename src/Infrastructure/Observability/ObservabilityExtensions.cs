@@ -63,10 +63,8 @@ public static class ObservabilityExtensions
                     options.Filter = context => !IsInfrastructurePath(context.Request.Path);
                 })
                 .AddEntityFrameworkCoreInstrumentation();
-            foreach (var source in ExtraActivitySources)
-            {
-                tracing.AddSource(source);
-            }
+            // The MongoDB driver (3.7+) emits its own command spans; only the sources are named here.
+            tracing.AddSource(Persistence.Mongo.MongoRegistration.MongoActivitySourceName);
             if (settings.Traces.Endpoint is not null)
             {
                 tracing.AddProcessor(services => new BatchActivityExportProcessor(
@@ -133,9 +131,6 @@ public static class ObservabilityExtensions
         }
         return app;
     }
-
-    /// <summary>Activity sources of libraries under the repositories (the MongoDB driver names its own).</summary>
-    public static readonly List<string> ExtraActivitySources = [];
 
     private static bool IsInfrastructurePath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/swagger");

@@ -16,15 +16,11 @@ public sealed class DeleteResourceHandler(IResourceRepository repository, TimePr
 {
     public async ValueTask<DeleteResult> Handle(DeleteResourceCommand command, CancellationToken cancellationToken)
     {
-        if (!ResourceIds.TryParse(command.Id, out var id))
-        {
-            throw new ResourceNotFoundException(command.Id);
-        }
+        var id = ResourceIds.ParseExisting(command.Id);
         OperationFacts.SetResourceId(id);
 
         await using var transaction = await repository.BeginWriteAsync(cancellationToken);
-        var current = await repository.FindAsync(id, cancellationToken) ?? throw new ResourceNotFoundException(id);
-        ETagPrecondition.Ensure(command.IfMatch, current);
+        await ResourceRules.FindForWriteAsync(repository, id, command.IfMatch, cancellationToken);
 
         IReadOnlyCollection<Guid> doomed = [id];
         if (command.Cascade)

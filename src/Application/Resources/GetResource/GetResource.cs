@@ -12,10 +12,7 @@ public sealed class GetResourceHandler(IResourceRepository repository) : IQueryH
 {
     public async ValueTask<ResourceDto> Handle(GetResourceQuery query, CancellationToken cancellationToken)
     {
-        if (!ResourceIds.TryParse(query.Id, out var id))
-        {
-            throw new ResourceNotFoundException(query.Id);
-        }
+        var id = ResourceIds.ParseExisting(query.Id);
         OperationFacts.SetResourceId(id);
         var resource = await repository.FindAsync(id, cancellationToken) ?? throw new ResourceNotFoundException(id);
         return ResourceDto.From(resource);

@@ -19,16 +19,12 @@ public sealed class UpdateResourceHandler(IResourceRepository repository, TimePr
 {
     public async ValueTask<ResourceDto> Handle(UpdateResourceCommand command, CancellationToken cancellationToken)
     {
-        if (!ResourceIds.TryParse(command.Id, out var id))
-        {
-            throw new ResourceNotFoundException(command.Id);
-        }
+        var id = ResourceIds.ParseExisting(command.Id);
         OperationFacts.SetResourceId(id);
         var dependencies = command.Dependencies is null ? null : ResourceRules.ParseIds(command.Dependencies);
 
         await using var transaction = await repository.BeginWriteAsync(cancellationToken);
-        var current = await repository.FindAsync(id, cancellationToken) ?? throw new ResourceNotFoundException(id);
-        ETagPrecondition.Ensure(command.IfMatch, current);
+        var current = await ResourceRules.FindForWriteAsync(repository, id, command.IfMatch, cancellationToken);
 
         if (dependencies is not null)
         {

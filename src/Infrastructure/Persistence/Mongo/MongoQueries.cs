@@ -1,0 +1,90 @@
+using System.Text;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace CrudCqrs.Infrastructure.Persistence.Mongo;
+
+/// <summary>The filters and sorts the repository sends, kept apart so tests can render them to BSON.</summary>
+public static class MongoQueries
+{
+    private static readonly FilterDefinitionBuilder<BsonDocument> Filter = Builders<BsonDocument>.Filter;
+
+    public static SortDefinition<BsonDocument> StableOrder { get; } =
+        Builders<BsonDocument>.Sort.Ascending(ResourceDocuments.CreatedAt).Ascending(ResourceDocuments.Id);
+
+    public static FilterDefinition<BsonDocument> ById(Guid id) => Filter.Eq(ResourceDocuments.Id, ResourceDocuments.Key(id));
+
+    public static FilterDefinition<BsonDocument> ByIds(IEnumerable<Guid> ids) =>
+        Filter.In(ResourceDocuments.Id, ids.Select(ResourceDocuments.Key));
+
+    /// <summary>Resources listing any of <paramref name="ids"/> among their dependencies (multikey index).</summary>
+    public static FilterDefinition<BsonDocument> DependingOnAny(IEnumerable<string> ids) =>
+        Filter.In(ResourceDocuments.Dependencies, ids);
+
+    /// <summary>
+    /// Update pipeline for the resources that survive a delete: drops <paramref name="deletedKeys"/>
+    /// from their lists (order kept), bumps the version, and moves the updated time to
+    /// max(now, updated + 1 ms), as on SQLite.
+    /// </summary>
+    public static UpdateDefinition<BsonDocument> RemoveDependencies(IReadOnlyCollection<string> deletedKeys, DateTimeOffset now)
+    {
+        var deleted = new BsonDocument("$literal", new BsonArray(deletedKeys));
+        var nowDate = new BsonDateTime(Domain.Resources.Timestamps.Normalize(now).ToUnixTimeMilliseconds());
+        var set = new BsonDocument("$set", new BsonDocument
+        {
+            {
+                ResourceDocuments.Dependencies, new BsonDocument("$filter", new BsonDocument
+                {
+                    { "input", "$" + ResourceDocuments.Dependencies },
+                    { "as", "d" },
+                    { "cond", new BsonDocument("$not", new BsonArray { new BsonDocument("$in", new BsonArray { "$$d", deleted }) }) },
+                })
+            },
+            { ResourceDocuments.Version, new BsonDocument("$add", new BsonArray { "$" + ResourceDocuments.Version, new BsonInt64(1) }) },
+            {
+                ResourceDocuments.UpdatedAt, new BsonDocument("$max", new BsonArray
+                {
+                    nowDate,
+                    new BsonDocument("$add", new BsonArray { "$" + ResourceDocuments.UpdatedAt, new BsonInt64(1) }),
+                })
+            },
+        });
+        return Builders<BsonDocument>.Update.Pipeline(PipelineDefinition<BsonDocument, BsonDocument>.Create([set]));
+    }
+
+    /// <summary>
+    /// Case-insensitive substring on name or description: the text is lowercased like the stored
+    /// keys and every regex metacharacter in it is escaped, so <c>a.b*</c> finds only "a.b*".
+    /// </summary>
+    public static FilterDefinition<BsonDocument> Search(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return Filter.Empty;
+        }
+        var pattern = new BsonRegularExpression(EscapeRegex(text.ToLowerInvariant()));
+        return Filter.Or(
+            Filter.Regex(ResourceDocuments.NameKey, pattern),
+            Filter.Regex(ResourceDocuments.DescriptionKey, pattern));
+    }
+
+    /// <summary>
+    /// Backslash before every ASCII character that is not a letter or digit: in PCRE (the
+    /// server's regex engine) an escaped non-alphanumeric always stands for itself, so this is
+    /// safe for characters that are not special too. Letters, digits, '_' (a word character, whose
+    /// escape some engines reject) and non-ASCII text stay as they are.
+    /// </summary>
+    public static string EscapeRegex(string text)
+    {
+        var escaped = new StringBuilder(text.Length * 2);
+        foreach (var c in text)
+        {
+            if (c < 128 && !char.IsAsciiLetterOrDigit(c) && c != '_' && !char.IsControl(c))
+            {
+                escaped.Append('\\');
+            }
+            escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
+}

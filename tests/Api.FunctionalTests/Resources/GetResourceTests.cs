@@ -1,0 +1,42 @@
+using System.Net;
+using CrudCqrs.Api.FunctionalTests.Infrastructure;
+
+namespace CrudCqrs.Api.FunctionalTests.Resources;
+
+public sealed class GetResourceTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateGuardedClient();
+
+    [Fact]
+    public async Task Get_answers_200_with_the_resource_and_its_etag()
+    {
+        var a = await _client.CreateAsync("get a", "first");
+        var b = await _client.CreateAsync("get b", null, a.Id);
+
+        var response = await _client.GetResourceAsync(b.Id);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("application/json", response.Message.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(b, response.Resource);
+        Assert.False(string.IsNullOrEmpty(response.ETag));
+    }
+
+    [Fact]
+    public async Task Unknown_id_is_404_naming_the_id()
+    {
+        var id = Guid.NewGuid().ToString();
+        var problem = (await _client.GetResourceAsync(id)).AssertProblem(404, "NotFoundError");
+        Assert.Equal(id, problem.GetProperty("resourceId").GetString());
+        Assert.Equal($"/api/resources/{id}", problem.GetProperty("instance").GetString());
+    }
+
+    [Fact]
+    public async Task Etag_changes_when_the_resource_changes()
+    {
+        var a = await _client.CreateAsync("etag");
+        var first = (await _client.GetResourceAsync(a.Id)).ETag;
+        Assert.Equal(first, (await _client.GetResourceAsync(a.Id)).ETag);
+        Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync(a.Id, new { description = "changed" })).Status);
+        Assert.NotEqual(first, (await _client.GetResourceAsync(a.Id)).ETag);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using CrudCqrs.Api.FunctionalTests.Infrastructure;
+
+namespace CrudCqrs.Api.FunctionalTests.Resources;
+
+public sealed class ListResourcesTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateGuardedClient();
+
+    [Fact]
+    public async Task List_is_ordered_by_created_at_then_id_with_total_count_and_pages()
+    {
+        var created = new List<ResourceView>();
+        for (var i = 0; i < 7; i++)
+        {
+            created.Add(await _client.CreateAsync($"list {i}"));
+        }
+        // Parallel creates make equal timestamps likely, so the id tie-break is exercised too.
+        created.AddRange(await Task.WhenAll(Enumerable.Range(0, 12).Select(i => _client.CreateAsync($"list parallel {i}"))));
+
+        var all = await _client.FetchAsync("/api/resources");
+        Assert.Equal(HttpStatusCode.OK, all.Status);
+        Assert.Equal("application/json", all.Message.Content.Headers.ContentType?.MediaType);
+        var items = all.Resources;
+        var total = int.Parse(all.Header("X-Total-Count")!);
+        Assert.Equal(items.Count, total);
+        Assert.True(total >= created.Count);
+        var expected = items.OrderBy(r => r.CreatedAt, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal).ToArray();
+        Assert.Equal(expected, items);
+        Assert.Subset(items.Select(r => r.Id).ToHashSet(), created.Select(r => r.Id).ToHashSet());
+
+        var pages = new List<ResourceView>();
+        for (var offset = 0; offset < total; offset += 3)
+        {
+            var page = await _client.FetchAsync($"/api/resources?offset={offset}&limit=3");
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            Assert.Equal(total.ToString(), page.Header("X-Total-Count"));
+            Assert.InRange(page.Resources.Count, 1, 3);
+            pages.AddRange(page.Resources);
+        }
+        Assert.Equal(items, pages);
+
+        var beyond = await _client.FetchAsync($"/api/resources?offset={total + 5}&limit=10");
+        Assert.Equal(HttpStatusCode.OK, beyond.Status);
+        Assert.Empty(beyond.Resources);
+        Assert.Equal(total.ToString(), beyond.Header("X-Total-Count"));
+    }
+
+    [Fact]
+    public async Task Default_limit_is_100_and_limits_1_and_1000_are_accepted()
+    {
+        while ((await _client.ListAllAsync()).Count < 101)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(i => _client.CreateAsync($"fill {i}")));
+        }
+        Assert.Equal(100, (await _client.FetchAsync("/api/resources")).Resources.Count);
+        Assert.Single((await _client.FetchAsync("/api/resources?limit=1")).Resources);
+        var max = await _client.FetchAsync("/api/resources?limit=1000&offset=0");
+        Assert.Equal(HttpStatusCode.OK, max.Status);
+        Assert.Equal(int.Parse(max.Header("X-Total-Count")!), max.Resources.Count);
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=1001", "limit")]
+    [InlineData("limit=-5", "limit")]
+    [InlineData("offset=-1", "offset")]
+    [InlineData("offset=abc", "offset")]
+    [InlineData("limit=ten", "limit")]
+    [InlineData("limit=1.5", "limit")]
+    [InlineData("limit=99999999999", "limit")]
+    [InlineData("offset=", "offset")]
+    public async Task Bad_paging_is_a_validation_error_naming_the_parameter(string query, string field)
+    {
+        var problem = (await _client.FetchAsync($"/api/resources?{query}")).AssertProblem(422, "ValidationError");
+        Assert.Contains(field, problem.ErrorKeys());
+    }
+
+    [Fact]
+    public async Task Both_bad_paging_values_are_reported_together()
+    {
+        var problem = (await _client.FetchAsync("/api/resources?offset=-1&limit=0")).AssertProblem(422, "ValidationError");
+        Assert.Equal(["limit", "offset"], problem.ErrorKeys().Order().ToArray());
+    }
+}

@@ -1,0 +1,86 @@
+using CrudCqrs.Application.Resources.CreateResource;
+
+namespace CrudCqrs.Application.UnitTests.Validation;
+
+public sealed class CreateResourceValidatorTests
+{
+    private readonly CreateResourceValidator _validator = new();
+    private static readonly string Id1 = Guid.NewGuid().ToString();
+    private static readonly string Id2 = Guid.NewGuid().ToString();
+
+    private static CreateResourceCommand Command(string? name = "name", string? description = null, params string?[]? dependencies) =>
+        new(name, description, dependencies);
+
+    [Fact]
+    public void A_minimal_command_is_valid()
+    {
+        _validator.AssertValid(new CreateResourceCommand("n", null, null));
+        _validator.AssertValid(new CreateResourceCommand("n", null, []));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\t\r\n")]
+    public void A_missing_or_blank_name_fails_on_name(string? name)
+    {
+        Assert.Equal(new[] { "name" }, _validator.FailedFields(Command(name)));
+    }
+
+    [Fact]
+    public void The_name_may_have_100_characters_after_trimming_and_no_more()
+    {
+        _validator.AssertValid(Command("  " + new string('n', 100) + "  "));
+        Assert.Equal(new[] { "name" }, _validator.FailedFields(Command(new string('n', 101))));
+    }
+
+    [Fact]
+    public void The_description_may_have_500_characters_after_trimming_and_no_more()
+    {
+        _validator.AssertValid(Command(description: " " + new string('d', 500) + " "));
+        _validator.AssertValid(Command(description: "   "));
+        Assert.Equal(new[] { "description" }, _validator.FailedFields(Command(description: new string('d', 501))));
+    }
+
+    [Theory]
+    [InlineData("not-a-guid")]
+    [InlineData("")]
+    [InlineData(null)]
+    [InlineData("3f0c2a9e6a514c3e9d8e0b6a4f1e2d7c")]
+    [InlineData("{3f0c2a9e-6a51-4c3e-9d8e-0b6a4f1e2d7c}")]
+    [InlineData("3f0c2a9e-6a51-4c3e-9d8e-0b6a4f1e2d7")]
+    public void A_malformed_dependency_fails_at_its_position(string? malformed)
+    {
+        Assert.Equal(new[] { "dependencies[2]" }, _validator.FailedFields(Command(dependencies: [Id1, Id2, malformed])));
+    }
+
+    [Fact]
+    public void A_repeated_dependency_fails_at_the_repetition()
+    {
+        Assert.Equal(new[] { "dependencies[2]" }, _validator.FailedFields(Command(dependencies: [Id1, Id2, Id1])));
+    }
+
+    [Fact]
+    public void Every_bad_position_is_reported()
+    {
+        Assert.Equal(
+            new[] { "dependencies[0]", "dependencies[3]", "dependencies[4]" },
+            _validator.FailedFields(Command(dependencies: ["x", Id1, Id2, Id2, "y"])));
+    }
+
+    [Fact]
+    public void At_most_1000_dependencies()
+    {
+        _validator.AssertValid(Command(dependencies: ValidationAssertions.Ids(1000).Split(',')));
+        Assert.Equal(new[] { "dependencies" }, _validator.FailedFields(Command(dependencies: ValidationAssertions.Ids(1001).Split(','))));
+    }
+
+    [Fact]
+    public void Failures_in_several_fields_are_all_reported()
+    {
+        Assert.Equal(
+            new[] { "name", "description", "dependencies[1]" },
+            _validator.FailedFields(Command("", new string('d', 501), Id1, "bad")));
+    }
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CrudCqrs.Observability.IntegrationTests.Support;
+
+namespace CrudCqrs.Observability.IntegrationTests.Logs;
+
+/// <summary>Property 20 and the logging contract, read from the stdout of the real process.</summary>
+public sealed partial class StdoutLogTests
+{
+    [Fact]
+    public async Task Every_stdout_line_is_one_json_object_with_the_contract_fields_and_the_last_lines_survive_shutdown()
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Observability__ServiceName"] = "log-test-service",
+        });
+
+        var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "logged" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var createTrace = created.Headers.GetValues("X-Trace-Id").Single();
+        var missing = await service.Client.GetAsync($"/api/resources/{Guid.NewGuid()}");
+        var missingTrace = missing.Headers.GetValues("X-Trace-Id").Single();
+        // The very last request before SIGTERM: its lines must not be lost in the shutdown.
+        var last = await service.Client.GetAsync($"/api/resources/{id}");
+        var lastTrace = last.Headers.GetValues("X-Trace-Id").Single();
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        Assert.Equal(0, await service.StopAsync(TimeSpan.FromSeconds(30)));
+
+        var lines = service.Stdout.Where(l => l.Length > 0).ToArray();
+        Assert.NotEmpty(lines);
+        var entries = lines.Select(line =>
+        {
+            using var document = JsonDocument.Parse(line);
+            Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
+            return document.RootElement.Clone();
+        }).ToArray();
+
+        foreach (var entry in entries)
+        {
+            Assert.Matches(IsoUtc(), entry.GetProperty("timestamp").GetString());
+            Assert.Contains(entry.GetProperty("level").GetString(), new[] { "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL" });
+            Assert.False(string.IsNullOrEmpty(entry.GetProperty("message").GetString()));
+            Assert.False(string.IsNullOrEmpty(entry.GetProperty("logger").GetString()));
+            Assert.Equal("log-test-service", entry.GetProperty("service.name").GetString());
+        }
+
+        var created_ = OperationLines(entries, createTrace);
+        var completed = Assert.Single(created_, e => e.TryGetProperty("status", out var status) && status.GetString() == "success");
+        Assert.Equal("create", completed.GetProperty("operation.type").GetString());
+        Assert.Equal(id, completed.GetProperty("resource.id").GetString());
+        Assert.Equal(JsonValueKind.Number, completed.GetProperty("duration_ms").ValueKind);
+        Assert.Matches("^[0-9a-f]{16}$", completed.GetProperty("span_id").GetString());
+
+        var rejected = Assert.Single(OperationLines(entries, missingTrace), e => e.TryGetProperty("error.type", out _));
+        Assert.Equal("WARN", rejected.GetProperty("level").GetString());
+        Assert.Equal("not_found", rejected.GetProperty("error.type").GetString());
+        Assert.Equal("error", rejected.GetProperty("status").GetString());
+        Assert.Contains("ResourceNotFoundException", rejected.GetProperty("exception").GetString());
+        Assert.Contains(" at ", rejected.GetProperty("exception").GetString());
+
+        Assert.Contains(OperationLines(entries, lastTrace), e => e.TryGetProperty("status", out var s) && s.GetString() == "success");
+        Assert.Contains(entries, e => e.GetProperty("message").GetString()!.Contains("OTLP traces exporter", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Text_format_gives_readable_lines()
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string> { ["Logging__Format"] = "text" });
+        var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "readable" });
+        var trace = created.Headers.GetValues("X-Trace-Id").Single();
+        await service.StopAsync(TimeSpan.FromSeconds(30));
+
+        var lines = service.Stdout.Where(l => l.Length > 0).ToArray();
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith('{'));
+        Assert.Contains(lines, l => l.Contains("Operation create", StringComparison.Ordinal) && l.Contains(trace, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_bad_observability_setting_is_logged_by_key_and_degrades_readiness_without_stopping_the_service()
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Observability__TracesSampleRate"] = "7",
+            ["Observability__OtlpMetricsEndpoint"] = "not a url",
+        });
+
+        var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "still works" });
+        var ready = await service.Client.GetFromJsonAsync<JsonElement>("/health/ready");
+        await service.StopAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("Degraded", ready.GetProperty("status").GetString());
+        Assert.Contains("Observability__TracesSampleRate", ready.GetProperty("checks").GetProperty("observability").GetProperty("description").GetString());
+        var errors = service.Stdout.Where(l => l.Contains("\"level\":\"ERROR\"", StringComparison.Ordinal)).ToArray();
+        Assert.Contains(errors, l => l.Contains("Observability__TracesSampleRate", StringComparison.Ordinal));
+        Assert.Contains(errors, l => l.Contains("Observability__OtlpMetricsEndpoint", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Database__Provider", "Oracle", "Database__Provider")]
+    [InlineData("ConnectionStrings__Sqlite", "Data Source", "ConnectionStrings__Sqlite")]
+    public async Task A_database_setting_that_cannot_work_stops_the_start_with_one_line_naming_the_key(string key, string value, string named)
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string> { [key] = value }, waitUntilReady: false);
+        var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(service.Stderr, l => l.Length > 0);
+        Assert.Contains(named, line);
+        Assert.DoesNotContain("   at ", line);
+        Assert.DoesNotContain("Exception:", line);
+    }
+
+    private static JsonElement[] OperationLines(IEnumerable<JsonElement> entries, string traceId) =>
+        entries.Where(e => e.TryGetProperty("trace_id", out var t) && t.GetString() == traceId && e.TryGetProperty("operation.type", out _)).ToArray();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")]
+    private static partial Regex IsoUtc();
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using CrudCqrs.Observability.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace CrudCqrs.Observability.IntegrationTests.Resilience;
+
+/// <summary>
+/// Properties 23 and 24: with the collector gone or hanging, requests still succeed at their
+/// usual speed, and the export failures are counted and logged instead.
+/// </summary>
+public sealed class ExportResilienceTests
+{
+    private sealed class AppExportingTo(string endpoint, string protocol) : ObservedApp
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Observability:OtlpEndpoint"] = endpoint,
+            ["Observability:OtlpProtocol"] = protocol,
+            ["Observability:MetricsExportIntervalMs"] = "500",
+        };
+    }
+
+    [Theory]
+    [InlineData("refused", "grpc")]
+    [InlineData("refused", "http/protobuf")]
+    [InlineData("black-hole", "grpc")]
+    [InlineData("black-hole", "http/protobuf")]
+    public async Task Requests_succeed_quickly_while_exports_fail_and_are_reported(string collector, string protocol)
+    {
+        using var blackHole = new BlackHoleListener();
+        var endpoint = collector == "refused" ? $"http://127.0.0.1:{ClosedPort()}" : $"http://127.0.0.1:{blackHole.Port}";
+        await using var app = new AppExportingTo(endpoint, protocol);
+        using var client = app.CreateClient();
+
+        var slowest = TimeSpan.Zero;
+        for (var i = 0; i < 60; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var created = await client.PostAsJsonAsync("/api/resources", new { name = $"r{i}" });
+            var read = await client.GetAsync(created.Headers.Location);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            slowest = elapsed > slowest ? elapsed : slowest;
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+        // An export that blocked a request would cost it the 5 s export timeout; allow a wide margin below that.
+        Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest request pair took {slowest}");
+
+        // Metrics export every 500 ms; spans within the batch delay plus the export timeout.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long metricFailures = 0, traceFailures = 0;
+        while (DateTime.UtcNow < deadline && (metricFailures == 0 || traceFailures == 0))
+        {
+            await Task.Delay(500);
+            var metrics = app.CollectMetrics();
+            metricFailures = ObservedApp.Sum(metrics, "crud.telemetry.export.failures", ("signal", "metrics"));
+            traceFailures = ObservedApp.Sum(metrics, "crud.telemetry.export.failures", ("signal", "traces"));
+        }
+        Assert.True(metricFailures > 0, "metric export failures were not counted");
+        Assert.True(traceFailures > 0, "trace export failures were not counted");
+        Assert.Contains(app.Logs.Snapshot(), l => l.EventId.Name == "TelemetryExportFailed");
+
+        // The service itself stayed healthy.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+    }
+
+    private static int ClosedPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>Accepts connections and never answers: the slowest collector there is.</summary>
+    private sealed class BlackHoleListener : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly List<TcpClient> _held = [];
+        private readonly CancellationTokenSource _stop = new();
+
+        public BlackHoleListener()
+        {
+            _listener.Start();
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            _ = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                        lock (_held)
+                        {
+                            _held.Add(client);
+                        }
+                    }
+                    catch (Exception) when (_stop.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+
+        public int Port { get; }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            lock (_held)
+            {
+                _held.ForEach(c => c.Dispose());
+            }
+        }
+    }
+}
+
+/// <summary>Property 22: with observability off nothing is collected or exported, and requests are unaffected.</summary>
+public sealed class DisabledObservabilityTests
+{
+    private sealed class DisabledApp : ObservedApp
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Observability:Enabled"] = "false",
+            ["Observability:PrometheusEndpoint"] = "true",
+        };
+    }
+
+    [Fact]
+    public async Task Nothing_is_registered_collected_or_served()
+    {
+        await using var app = new DisabledApp();
+        using var client = app.CreateClient();
+        var traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/resources") { Content = JsonContent.Create(new { name = "quiet" }) };
+        request.Headers.Add("traceparent", traceParent);
+
+        var created = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", created.Headers.GetValues("X-Trace-Id").Single());
+        Assert.Null(app.Services.GetService<TracerProvider>());
+        Assert.Null(app.Services.GetService<MeterProvider>());
+        Assert.Empty(app.Spans.Snapshot());
+        Assert.Empty(app.Logs.Snapshot());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/metrics")).StatusCode);
+    }
+}

@@ -1,0 +1,3 @@
+using CrudCqrs.Tools.SqliteToMongo;
+
+return await Migration.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

@@ -59,6 +59,7 @@ public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClas
 
         foreach (var outcome in outcomes)
         {
+            await WaitForServerSpanAsync(outcome.TraceId);
             CheckTrace(outcome);
             CheckLogs(outcome);
         }
@@ -149,6 +150,15 @@ public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClas
             deleted = Convert.ToInt32(span.GetTagItem("resource.deleted_count"));
         }
         return new Outcome(op, name, type, response.StatusCode, errorType, traceId, resourceId, deleted);
+    }
+
+    /// <summary>The client can read the answer a moment before the server's request span ends and is exported.</summary>
+    private async Task WaitForServerSpanAsync(ActivityTraceId traceId)
+    {
+        for (var attempt = 0; attempt < 100 && !SpansOf(traceId).Any(s => s.Kind == ActivityKind.Server); attempt++)
+        {
+            await Task.Delay(20);
+        }
     }
 
     private Activity[] SpansOf(ActivityTraceId traceId) => app.Spans.Snapshot().Where(s => s.TraceId == traceId).ToArray();

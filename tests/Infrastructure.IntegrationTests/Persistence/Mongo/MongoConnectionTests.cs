@@ -76,7 +76,8 @@ public sealed class MongoConnectionTests
 
         Assert.Equal("mongodb", services.GetRequiredService<StoreInfo>().Type);
         var repository = scope.ServiceProvider.GetRequiredService<IResourceRepository>();
-        Assert.IsType<MongoResourceRepository>(repository);
+        // Whatever the store, the registered repository is wrapped for repository spans.
+        Assert.IsType<CrudCqrs.Application.Diagnostics.InstrumentedResourceRepository>(repository);
         Assert.Equal("mongodb", repository.StoreType);
         Assert.NotNull(services.GetService<MongoIndexes>());
     }

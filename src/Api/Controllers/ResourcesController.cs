@@ -28,15 +28,25 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
         return Created($"/api/resources/{resource.Id}", resource);
     }
 
-    /// <summary>Lists resources by creation time, then id; <c>X-Total-Count</c> gives the total.</summary>
+    /// <summary>
+    /// Lists resources by creation time, then id; <c>X-Total-Count</c> gives the total. A full page
+    /// also carries <c>X-Next-Cursor</c> and a <c>Link: rel="next"</c>: pass it back as
+    /// <paramref name="cursor"/> (instead of <paramref name="offset"/>) to read deep into the list at constant cost.
+    /// </summary>
     [HttpGet]
     [ProducesResponseType<IReadOnlyList<ResourceDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<ActionResult<IReadOnlyList<ResourceDto>>> List(
-        [FromQuery] int offset = 0, [FromQuery] int limit = Paging.DefaultLimit, CancellationToken cancellationToken = default)
+        [FromQuery] int offset = 0, [FromQuery] int limit = Paging.DefaultLimit, [FromQuery] string? cursor = null,
+        CancellationToken cancellationToken = default)
     {
-        var page = await sender.Send(new ListResourcesQuery(offset, limit), cancellationToken);
+        var page = await sender.Send(new ListResourcesQuery(offset, limit, cursor), cancellationToken);
         Response.Headers["X-Total-Count"] = page.TotalCount.ToString();
+        if (page.NextCursor is { } next)
+        {
+            Response.Headers["X-Next-Cursor"] = next;
+            Response.Headers.Link = $"</api/resources?limit={limit}&cursor={next}>; rel=\"next\"";
+        }
         return Ok(page.Items);
     }
 

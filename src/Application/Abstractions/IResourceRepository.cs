@@ -20,6 +20,12 @@ public interface IResourceRepository
     /// <summary>A page in the service's stable order (created at, then id) and the total count.</summary>
     Task<ResourcePage> ListAsync(int offset, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The page that follows <paramref name="after"/> in the stable order, found by seeking the
+    /// (created at, id) index rather than skipping rows, so a page deep in the list costs what the first one does.
+    /// </summary>
+    Task<ResourcePage> ListAfterAsync(ResourceCursor after, int limit, CancellationToken cancellationToken);
+
     /// <summary>Every resource whose name or description contains <paramref name="text"/>, case-insensitively; all when null.</summary>
     Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken);
 
@@ -58,6 +64,9 @@ public interface IWriteTransaction : IAsyncDisposable
 }
 
 public sealed record ResourcePage(IReadOnlyList<Resource> Items, long TotalCount);
+
+/// <summary>A position in the stable order: the last resource of the previous page.</summary>
+public sealed record ResourceCursor(DateTimeOffset CreatedAt, Guid Id);
 
 /// <summary>The store cannot be reached, is locked past its timeout, or refused to work; retrying later may succeed.</summary>
 public sealed class StoreUnavailableException(string message, Exception? innerException = null)

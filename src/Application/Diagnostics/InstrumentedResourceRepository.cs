@@ -32,6 +32,12 @@ public sealed class InstrumentedResourceRepository(IResourceRepository inner) : 
         return await Observe(span, inner.ListAsync(offset, limit, cancellationToken));
     }
 
+    public async Task<ResourcePage> ListAfterAsync(ResourceCursor after, int limit, CancellationToken cancellationToken)
+    {
+        using var span = Start("repository.list_after", "select");
+        return await Observe(span, inner.ListAfterAsync(after, limit, cancellationToken));
+    }
+
     public async Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken)
     {
         using var span = Start("repository.search", "select");

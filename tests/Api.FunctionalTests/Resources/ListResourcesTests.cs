@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
 
 namespace CrudCqrs.Api.FunctionalTests.Resources;
@@ -81,5 +83,47 @@ public sealed class ListResourcesTests(ApiFactory factory) : IClassFixture<ApiFa
     {
         var problem = (await _client.FetchAsync("/api/resources?offset=-1&limit=0")).AssertProblem(422, "ValidationError");
         Assert.Equal(["limit", "offset"], problem.ErrorKeys().Order().ToArray());
+    }
+
+    [Fact]
+    public async Task Following_next_cursors_walks_the_whole_list_in_order_once()
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            (await _client.PostAsJsonAsync("/api/resources", new { name = $"cursor-{i}" })).EnsureSuccessStatusCode();
+        }
+        var expected = (await _client.GetFromJsonAsync<JsonElement[]>("/api/resources?limit=1000"))!.Select(r => r.GetProperty("id").GetString()).ToArray();
+
+        var seen = new List<string?>();
+        var response = await _client.GetAsync("/api/resources?limit=3");
+        while (true)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(expected.Length.ToString(), response.Headers.GetValues("X-Total-Count").Single());
+            var page = (await response.Content.ReadFromJsonAsync<JsonElement[]>())!;
+            seen.AddRange(page.Select(r => r.GetProperty("id").GetString()));
+            if (!response.Headers.TryGetValues("X-Next-Cursor", out var next))
+            {
+                Assert.True(page.Length < 3);
+                break;
+            }
+            Assert.Contains("rel=\"next\"", response.Headers.GetValues("Link").Single());
+            response = await _client.GetAsync($"/api/resources?limit=3&cursor={Uri.EscapeDataString(next.Single())}");
+        }
+        Assert.Equal(expected, seen);
+    }
+
+    [Theory]
+    [InlineData("cursor=not-a-cursor", "cursor")]
+    [InlineData("cursor=djE6MTIzOmJhZA", "cursor")]
+    [InlineData("cursor=djE6MTAwMDowMWEyMTRjZC0wYmIyLTdmYTMtOWU4MC02OTJhM2FmZmY4YmQ&offset=5", "offset")]
+    public async Task A_bad_cursor_or_a_cursor_with_an_offset_is_a_validation_error(string query, string field)
+    {
+        var response = await _client.GetAsync($"/api/resources?{query}");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ValidationError", problem.GetProperty("error").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
     }
 }

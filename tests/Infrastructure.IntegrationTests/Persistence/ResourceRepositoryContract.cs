@@ -106,6 +106,30 @@ public abstract class ResourceRepositoryContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_page_after_a_cursor_continues_the_stable_order_across_equal_created_times()
+    {
+        var repository = await RepositoryAsync();
+        Resource At(string id, DateTimeOffset time) => Resource.Create(Guid.Parse(id), id[..4], null, [], time);
+        var early = At("fffffff0-0000-0000-0000-000000000000", T0.AddSeconds(-1));
+        var tieLow = At("0a000000-0000-0000-0000-000000000000", T0);
+        var tieMiddle = At("a0000000-0000-0000-0000-000000000000", T0);
+        var tieHigh = At("ffffffff-0000-0000-0000-000000000000", T0);
+        var late = At("00000000-0000-0000-0000-000000000001", T0.AddSeconds(1));
+        await AddAsync(repository, late, tieHigh, early, tieLow, tieMiddle);
+
+        var afterLow = await repository.ListAfterAsync(new ResourceCursor(tieLow.CreatedAt, tieLow.Id), 2, None);
+        var afterHigh = await repository.ListAfterAsync(new ResourceCursor(tieHigh.CreatedAt, tieHigh.Id), 10, None);
+        var afterLast = await repository.ListAfterAsync(new ResourceCursor(late.CreatedAt, late.Id), 10, None);
+        var beforeAll = await repository.ListAfterAsync(new ResourceCursor(T0.AddDays(-1), Guid.Empty), 10, None);
+
+        Assert.Equal([tieMiddle.Id, tieHigh.Id], afterLow.Items.Select(r => r.Id));
+        Assert.Equal(5, afterLow.TotalCount);
+        Assert.Equal([late.Id], afterHigh.Items.Select(r => r.Id));
+        Assert.Empty(afterLast.Items);
+        Assert.Equal([early.Id, tieLow.Id, tieMiddle.Id, tieHigh.Id, late.Id], beforeAll.Items.Select(r => r.Id));
+    }
+
+    [SkippableFact]
     public async Task Search_is_a_case_insensitive_substring_test_on_name_or_description_with_metacharacters_as_text()
     {
         var repository = await RepositoryAsync();

@@ -12,6 +12,15 @@ public static class MongoQueries
     public static SortDefinition<BsonDocument> StableOrder { get; } =
         Builders<BsonDocument>.Sort.Ascending(ResourceDocuments.CreatedAt).Ascending(ResourceDocuments.Id);
 
+    /// <summary>Everything after the cursor in the stable order; served by the {createdAt, _id} index.</summary>
+    public static FilterDefinition<BsonDocument> After(CrudCqrs.Application.Abstractions.ResourceCursor cursor)
+    {
+        var createdAt = new BsonDateTime(cursor.CreatedAt.ToUnixTimeMilliseconds());
+        return Filter.Or(
+            Filter.Gt(ResourceDocuments.CreatedAt, createdAt),
+            Filter.And(Filter.Eq(ResourceDocuments.CreatedAt, createdAt), Filter.Gt(ResourceDocuments.Id, ResourceDocuments.Key(cursor.Id))));
+    }
+
     public static FilterDefinition<BsonDocument> ById(Guid id) => Filter.Eq(ResourceDocuments.Id, ResourceDocuments.Key(id));
 
     public static FilterDefinition<BsonDocument> ByIds(IEnumerable<Guid> ids) =>

@@ -137,6 +137,15 @@ public sealed class MongoResourceRepository(MongoStore store) : IResourceReposit
         return new ResourcePage(documents.Select(ResourceDocuments.FromBson).ToArray(), total);
     });
 
+    public Task<ResourcePage> ListAfterAsync(ResourceCursor after, int limit, CancellationToken cancellationToken) => ReadAsync(async () =>
+    {
+        var documents = limit <= 0
+            ? []
+            : await Find(MongoQueries.After(after)).Sort(MongoQueries.StableOrder).Limit(limit).ToListAsync(cancellationToken);
+        var total = await Count(cancellationToken);
+        return new ResourcePage(documents.Select(ResourceDocuments.FromBson).ToArray(), total);
+    });
+
     public Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken) => ReadAsync(async () =>
     {
         var documents = await Find(MongoQueries.Search(text)).Sort(MongoQueries.StableOrder).ToListAsync(cancellationToken);

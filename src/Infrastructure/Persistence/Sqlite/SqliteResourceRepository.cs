@@ -54,8 +54,22 @@ public sealed class SqliteResourceRepository(ResourceDbContext db, SqliteWriteGa
             .Include(r => r.Dependencies)
             .AsSplitQuery()
             .ToListAsync(cancellationToken);
-        var total = await db.Resources.LongCountAsync(cancellationToken);
-        return new ResourcePage(records.Select(ToDomain).ToArray(), total);
+        return new ResourcePage(records.Select(ToDomain).ToArray(), await CountStoredAsync(cancellationToken));
+    });
+
+    public Task<ResourcePage> ListAfterAsync(ResourceCursor after, int limit, CancellationToken cancellationToken) => Guarded(async () =>
+    {
+        // A row-value comparison, so SQLite seeks the (CreatedAt, Id) index to the cursor.
+        var records = await db.Resources
+            .FromSqlRaw("SELECT * FROM Resources WHERE (CreatedAt, Id) > ({0}, {1})",
+                Timestamps.Normalize(after.CreatedAt).ToUnixTimeMilliseconds(), Key(after.Id))
+            .AsNoTracking()
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Take(limit)
+            .Include(r => r.Dependencies)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        return new ResourcePage(records.Select(ToDomain).ToArray(), await CountStoredAsync(cancellationToken));
     });
 
     public Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken) => Guarded(async () =>
@@ -72,8 +86,14 @@ public sealed class SqliteResourceRepository(ResourceDbContext db, SqliteWriteGa
         return (IReadOnlyList<Resource>)records.Select(ToDomain).ToArray();
     });
 
-    public Task<long> CountAsync(CancellationToken cancellationToken) =>
-        Guarded(() => db.Resources.LongCountAsync(cancellationToken));
+    public Task<long> CountAsync(CancellationToken cancellationToken) => Guarded(() => CountStoredAsync(cancellationToken));
+
+    /// <summary>
+    /// The count kept by triggers in the same transactions as the rows (see the ResourceCount
+    /// migration): constant time, where COUNT(*) would read a whole index on every list request.
+    /// </summary>
+    private async Task<long> CountStoredAsync(CancellationToken cancellationToken) =>
+        await db.Database.SqlQueryRaw<long>("SELECT Total AS Value FROM ResourceCount WHERE Id = 1").SingleAsync(cancellationToken);
 
     public Task<IReadOnlySet<Guid>> FindExistingAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) => Guarded(async () =>
     {

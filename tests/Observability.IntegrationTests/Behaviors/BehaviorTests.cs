@@ -87,6 +87,21 @@ public sealed class TracingBehaviorTests : IDisposable
         Assert.Equal(operation.SpanId, step.ParentSpanId);
     }
 
+    public sealed record PingCommand : Mediator.ICommand;
+
+    [Fact]
+    public async Task Commands_without_a_result_are_instrumented_too()
+    {
+        var tracing = new TracingBehavior<PingCommand, Mediator.Unit>(_harness.Telemetry);
+        var metrics = new MetricsBehavior<PingCommand, Mediator.Unit>(_harness.Telemetry);
+
+        await tracing.Handle(new PingCommand(), (m, ct) => metrics.Handle(m, (_, _) => ValueTask.FromResult(Mediator.Unit.Value), ct), CancellationToken.None);
+
+        var span = Assert.Single(_harness.OwnSpans, s => s.Source.Name == CrudTelemetry.SourceName);
+        Assert.Equal("ping", span.DisplayName);
+        Assert.Equal(1, Support.ObservedApp.Sum(_harness.CollectMetrics(), "crud.operation.count", ("operation.type", "other"), ("status", "success")));
+    }
+
     public void Dispose() => _harness.Dispose();
 }
 

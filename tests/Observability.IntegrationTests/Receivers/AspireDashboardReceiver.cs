@@ -280,9 +280,11 @@ public sealed partial class AspireDashboardReceiver : IAsyncLifetime, IDisposabl
         startInfo.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         startInfo.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:0";
         startInfo.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = "http://127.0.0.1:0";
-        // Frontend, OTLP and the telemetry API without keys or browser tokens.
+        // Frontend, OTLP and the telemetry API without keys or browser tokens. The shortcut sets
+        // all three auth modes; the API's is named too because without it the API answers 401.
         startInfo.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
         startInfo.Environment["Dashboard__Api__Enabled"] = "true";
+        startInfo.Environment["Dashboard__Api__AuthMode"] = "Unsecured";
         startInfo.Environment["Dashboard__Otlp__SuppressUnsecuredTelemetryMessage"] = "true";
         startInfo.Environment["TMPDIR"] = _tempDirectory;
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

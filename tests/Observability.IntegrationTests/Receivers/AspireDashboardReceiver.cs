@@ -275,6 +275,20 @@ public sealed partial class AspireDashboardReceiver : IAsyncLifetime, IDisposabl
             UseShellExecute = false,
         };
 
+        // Settings of the test process that would change what the dashboard does (its own
+        // OTLP export, auth, addresses): it gets only the ones below.
+        var inherited = startInfo.Environment.Keys
+            .Where(key => key.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith("ASPIRE_", StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith("DASHBOARD__", StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
+                || key.Equals("DOTNET_URLS", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        foreach (var key in inherited)
+        {
+            startInfo.Environment.Remove(key);
+        }
+
         // Port 0 everywhere: Kestrel binds free ports and the dashboard prints the ones it got,
         // so parallel test runs never race for a port.
         startInfo.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
@@ -288,11 +302,6 @@ public sealed partial class AspireDashboardReceiver : IAsyncLifetime, IDisposabl
         startInfo.Environment["Dashboard__Otlp__SuppressUnsecuredTelemetryMessage"] = "true";
         startInfo.Environment["TMPDIR"] = _tempDirectory;
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        // Settings of the test process that would change what the dashboard does.
-        foreach (var inherited in new[] { "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_URLS", "OTEL_SDK_DISABLED" })
-        {
-            startInfo.Environment.Remove(inherited);
-        }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, line) => OnOutput(line.Data);

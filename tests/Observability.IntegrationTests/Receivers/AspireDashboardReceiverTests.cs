@@ -144,6 +144,18 @@ public sealed class AspireDashboardReceiverTests(AspireDashboardReceiver receive
         Assert.Equal(traceIds[1], span.TraceId);
     }
 
+    [SkippableFact]
+    public async Task Waiting_for_a_span_that_never_arrives_times_out_naming_what_did_arrive()
+    {
+        Skip.If(receiver.SkipReason != null, receiver.SkipReason);
+
+        var missing = Guid.NewGuid().ToString("N");
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(
+            () => receiver.WaitForSpanAsync(span => span.Name == missing, TimeSpan.FromMilliseconds(300)));
+
+        Assert.Contains("Expected 1 matching span(s)", timeout.Message);
+    }
+
     private void Configure(OtlpExporterOptions options, OtlpExportProtocol protocol, Uri httpSignalEndpoint)
     {
         options.Protocol = protocol;

@@ -19,12 +19,18 @@ public sealed class FailureReportingExporter<T>(BaseExporter<T> inner, string si
     private long _nextLogAt;
     private long _failuresSinceLog;
 
+    // The SDK hands the provider (and with it the resource: service.name and the rest) only to
+    // the exporter it was given, through an internal setter; the wrapped exporter needs it too.
+    private static readonly System.Reflection.PropertyInfo? ParentProviderProperty =
+        typeof(BaseExporter<T>).GetProperty("ParentProvider", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
+
     public override ExportResult Export(in Batch<T> batch)
     {
         ExportResult result;
         Exception? error = null;
         try
         {
+            ShareParentProvider();
             result = inner.Export(batch);
         }
         catch (Exception exception)
@@ -38,6 +44,14 @@ public sealed class FailureReportingExporter<T>(BaseExporter<T> inner, string si
             ReportFailure(batch.Count, error);
         }
         return result;
+    }
+
+    private void ShareParentProvider()
+    {
+        if (ParentProvider is { } provider && inner.ParentProvider is null)
+        {
+            ParentProviderProperty?.SetValue(inner, provider);
+        }
     }
 
     private void ReportFailure(long items, Exception? error)

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrudCqrs.Observability.IntegrationTests.Receivers;
+using CrudCqrs.Observability.IntegrationTests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace CrudCqrs.Observability.IntegrationTests.Export;
+
+/// <summary>
+/// The real service exports over real OTLP, gRPC and HTTP/protobuf, to a real receiver (the
+/// Aspire Dashboard) started by the test; what arrived is inspected span by span and log by log.
+/// </summary>
+[Collection(AspireDashboardCollection.Name)]
+public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
+{
+    [SkippableTheory]
+    [InlineData("grpc")]
+    [InlineData("http/protobuf")]
+    public async Task Spans_logs_and_metrics_of_every_operation_arrive_with_their_hierarchy_and_fields(string protocol)
+    {
+        Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
+        var serviceName = $"otlp-{protocol.Replace('/', '-')}-{Guid.NewGuid():N}"[..30];
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Observability__ServiceName"] = serviceName,
+            ["Observability__OtlpProtocol"] = protocol,
+            // The shared endpoint without a path: the service must add /v1/traces etc. for HTTP itself.
+            ["Observability__OtlpEndpoint"] = (protocol == "grpc" ? receiver.GrpcEndpoint : receiver.HttpEndpoint).ToString(),
+            ["Observability__MetricsExportIntervalMs"] = "1000",
+        });
+
+        var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "exported", description = "over otlp" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var createTrace = created.Headers.GetValues("X-Trace-Id").Single();
+        var cycle = await service.Client.PutAsJsonAsync($"/api/resources/{id}", new { dependencies = new[] { id } });
+        var invalidTrace = cycle.Headers.GetValues("X-Trace-Id").Single();
+
+        // Create: the operation span under the HTTP server span, with its attributes, and the
+        // repository and database spans under it.
+        var createSpans = await receiver.WaitForSpansAsync(s => s.TraceId == createTrace && s.ServiceName == serviceName, 5);
+        var server = Assert.Single(createSpans, s => s.Kind == ActivityKind.Server);
+        var operation = Assert.Single(createSpans, s => s.Name == "create_resource");
+        Assert.Equal(server.SpanId, operation.ParentSpanId);
+        Assert.Equal("create", operation.Attributes["operation.type"]);
+        Assert.Equal("sqlite", operation.Attributes["db.type"]);
+        Assert.Equal(id, operation.Attributes["resource.id"]);
+        Assert.Equal(ActivityStatusCode.Ok, operation.StatusCode);
+        var add = Assert.Single(createSpans, s => s.Name == "repository.add");
+        Assert.Equal(operation.SpanId, add.ParentSpanId);
+        Assert.Contains(createSpans, s => s.ParentSpanId == add.SpanId && s.ScopeName!.Contains("EntityFrameworkCore", StringComparison.Ordinal));
+        Assert.Equal("development", operation.ResourceAttributes["deployment.environment.name"]);
+
+        // A self-dependency is a validation failure: an error span with the category and the exception.
+        var rejected = await receiver.WaitForSpanAsync(s => s.TraceId == invalidTrace && s.Name == "update_resource");
+        Assert.Equal(ActivityStatusCode.Error, rejected.StatusCode);
+        Assert.Equal("validation", rejected.Attributes["error.type"]);
+        Assert.Contains(rejected.Events, e => e.Name == "exception" && e.Attributes["exception.type"].Contains("ValidationException", StringComparison.Ordinal));
+
+        // Logs: the operation lines, correlated with the trace, with their structured fields.
+        var completed = await receiver.WaitForLogAsync(l => l.TraceId == createTrace && l.Attributes.TryGetValue("status", out var s) && s == "success");
+        Assert.Equal("create", completed.Attributes["operation.type"]);
+        Assert.Equal(id, completed.Attributes["resource.id"]);
+        Assert.True(double.TryParse(completed.Attributes["duration_ms"], System.Globalization.CultureInfo.InvariantCulture, out _));
+        Assert.Equal(operation.SpanId, completed.SpanId);
+        var rejectedLog = await receiver.WaitForLogAsync(l => l.TraceId == invalidTrace && l.Attributes.ContainsKey("error.type"));
+        Assert.Equal(LogLevel.Warning, rejectedLog.Level);
+        Assert.Equal("validation", rejectedLog.Attributes["error.type"]);
+
+        // Metrics arrive too (the receiver exposes only that a service sent them).
+        await receiver.WaitForResourceAsync(r => r.Name == serviceName && r.HasMetrics && r.HasTraces && r.HasLogs);
+    }
+
+    [SkippableFact]
+    public async Task The_last_request_before_sigterm_is_flushed_not_lost()
+    {
+        Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
+        var serviceName = $"flush-{Guid.NewGuid():N}"[..24];
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Observability__ServiceName"] = serviceName,
+            ["Observability__OtlpEndpoint"] = receiver.GrpcEndpoint.ToString(),
+        });
+
+        var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "last words" });
+        var trace = created.Headers.GetValues("X-Trace-Id").Single();
+        // Straight away, well inside the exporters' 5 s batch delay: only the shutdown flush can deliver these.
+        var stopped = Stopwatch.StartNew();
+        Assert.Equal(0, await service.StopAsync(TimeSpan.FromSeconds(30)));
+        stopped.Stop();
+
+        await receiver.WaitForSpanAsync(s => s.TraceId == trace && s.Name == "create_resource");
+        await receiver.WaitForLogAsync(l => l.TraceId == trace && l.Attributes.TryGetValue("status", out var s) && s == "success");
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(20), $"shutdown took {stopped.Elapsed}");
+    }
+}

@@ -106,6 +106,58 @@ public abstract class ResourceRepositoryContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Search_agrees_with_a_plain_substring_filter_through_creates_renames_and_deletes()
+    {
+        var repository = await RepositoryAsync();
+        var random = new Random(20261125);
+        const string alphabet = "abcAB \"'%_.*É\u00e9z";
+        string Text(int min, int max) => new(Enumerable.Range(0, random.Next(min, max + 1)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        var alive = new Dictionary<Guid, Resource>();
+        var hits = 0;
+        for (var step = 0; step < 120; step++)
+        {
+            var roll = random.Next(10);
+            if (roll < 5 || alive.Count == 0)
+            {
+                var created = Resource.Create(Guid.CreateVersion7(), "n" + Text(1, 8), random.Next(2) == 0 ? null : Text(1, 10), [], T0.AddMilliseconds(step));
+                await AddAsync(repository, created);
+                alive[created.Id] = created;
+            }
+            else if (roll < 8)
+            {
+                var target = alive.Values.ElementAt(random.Next(alive.Count));
+                var renamed = target.Update("r" + Text(1, 8), random.Next(2) == 0 ? "" : Text(1, 10), null, T0.AddMilliseconds(step));
+                await repository.UpdateAsync(renamed, None);
+                alive[renamed.Id] = renamed;
+            }
+            else
+            {
+                var target = alive.Keys.ElementAt(random.Next(alive.Count));
+                await repository.DeleteAsync([target], T0.AddMilliseconds(step), None);
+                alive.Remove(target);
+            }
+
+            // Short texts take the scan path, longer ones the index path on SQLite: both must agree with the rule.
+            var text = Text(1, 5);
+            if (alive.Count > 0 && random.Next(2) == 0)
+            {
+                // Half the time a piece of a stored name, so that most searches find something.
+                var name = alive.Values.ElementAt(random.Next(alive.Count)).Name;
+                var start = random.Next(name.Length);
+                text = name.Substring(start, random.Next(1, Math.Min(6, name.Length - start) + 1)).ToUpperInvariant();
+            }
+            var key = text.ToLowerInvariant();
+            var expected = alive.Values
+                .Where(r => r.Name.ToLowerInvariant().Contains(key, StringComparison.Ordinal) || (r.Description?.ToLowerInvariant().Contains(key, StringComparison.Ordinal) ?? false))
+                .Select(r => r.Id).Order().ToArray();
+            var found = (await repository.SearchAsync(text, None)).Select(r => r.Id).Order().ToArray();
+            Assert.True(expected.SequenceEqual(found), $"step {step}, q='{text}': expected {expected.Length}, found {found.Length}");
+            hits += found.Length;
+        }
+        Assert.True(hits > 50, $"only {hits} matches over the whole run: the check would prove little");
+    }
+
+    [SkippableFact]
     public async Task A_page_after_a_cursor_continues_the_stable_order_across_equal_created_times()
     {
         var repository = await RepositoryAsync();

@@ -77,14 +77,25 @@ public sealed class SqliteResourceRepository(ResourceDbContext db, SqliteWriteGa
         var query = db.Resources.AsNoTracking();
         if (!string.IsNullOrEmpty(text))
         {
-            // instr() on lowercased copies: Unicode-aware case folding done once in .NET at write
-            // time, and no LIKE wildcards to escape in user text.
+            // Keys are lowercased in .NET at write time: Unicode-aware case folding, and no LIKE
+            // wildcards to escape in user text.
             var key = text.ToLowerInvariant();
+            if (key.EnumerateRunes().Count() >= MinimumIndexedLength)
+            {
+                // The trigram index narrows to candidates without a table scan; the exact test below
+                // keeps the semantics identical to the scan (a plain substring of either key).
+                query = db.Resources.FromSqlRaw(
+                    "SELECT * FROM Resources WHERE Id IN (SELECT Id FROM ResourceSearch WHERE ResourceSearch MATCH {0})",
+                    "{NameKey DescriptionKey} : \"" + key.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"").AsNoTracking();
+            }
             query = query.Where(r => r.NameKey.Contains(key) || (r.DescriptionKey != null && r.DescriptionKey.Contains(key)));
         }
         var records = await query.Include(r => r.Dependencies).AsSplitQuery().ToListAsync(cancellationToken);
         return (IReadOnlyList<Resource>)records.Select(ToDomain).ToArray();
     });
+
+    /// <summary>FTS5's trigram tokenizer indexes three characters at a time; shorter texts are matched by a scan.</summary>
+    private const int MinimumIndexedLength = 3;
 
     public Task<long> CountAsync(CancellationToken cancellationToken) => Guarded(() => CountStoredAsync(cancellationToken));
 

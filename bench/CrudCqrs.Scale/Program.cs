@@ -1,0 +1,347 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CrudCqrs.Infrastructure.Persistence.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+// Fills SQLite with N resources, starts the real service on that file and times, over HTTP, the
+// operations whose cost must stay flat as the store grows. Prints one markdown table per run with
+// ratios against the smallest size. Usage:
+//   dotnet run -c Release --project bench/CrudCqrs.Scale -- [--sizes 1000,100000,1000000] [--quick] [--write-docs]
+var sizes = new List<int> { 1_000, 100_000, 1_000_000 };
+var quick = args.Contains("--quick");
+var writeDocs = args.Contains("--write-docs");
+var sizesIndex = Array.IndexOf(args, "--sizes");
+if (sizesIndex >= 0 && sizesIndex + 1 < args.Length)
+{
+    sizes = args[sizesIndex + 1].Split(',', ' ').Where(s => s.Length > 0).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+}
+var repetitions = quick ? 20 : 200;
+
+var results = new List<ScaleRun>();
+foreach (var size in sizes)
+{
+    Console.Error.WriteLine($"== {size:N0} resources");
+    results.Add(await ScaleRun.MeasureAsync(size, repetitions));
+}
+var table = ScaleRun.Table(results);
+Console.WriteLine(table);
+if (writeDocs)
+{
+    var path = Path.Combine(Repo.Root, "docs", "performance-scale.md");
+    await File.WriteAllTextAsync(path, $"<!-- written by bench/CrudCqrs.Scale on {DateTime.UtcNow:u} -->\n{Environment.NewLine}{table}");
+    Console.Error.WriteLine("wrote " + path);
+}
+
+internal sealed record Timing(string Operation, double MedianMs, double P95Ms);
+
+internal sealed record ScaleRun(int Size, TimeSpan FillTime, IReadOnlyList<Timing> Timings)
+{
+    public static async Task<ScaleRun> MeasureAsync(int size, int repetitions)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"crudcqrs-scale-{size}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var database = Path.Combine(directory, "scale.db");
+            var fill = Stopwatch.StartNew();
+            var graph = await GraphFiller.FillAsync(database, size);
+            fill.Stop();
+            Console.Error.WriteLine($"   filled in {fill.Elapsed.TotalSeconds:0.0} s");
+
+            using var service = await Service.StartAsync(database, directory);
+            var timings = await Workload.RunAsync(service.Client, graph, repetitions);
+            return new ScaleRun(size, fill.Elapsed, timings);
+        }
+        finally
+        {
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    public static string Table(IReadOnlyList<ScaleRun> runs)
+    {
+        var builder = new StringBuilder();
+        var baseline = runs[0];
+        builder.AppendLine($"| operation | {string.Join(" | ", runs.Select(r => $"{r.Size:N0}: median ms (p95)"))} | {string.Join(" | ", runs.Skip(1).Select(r => $"ratio {r.Size:N0}/{baseline.Size:N0}"))} |");
+        builder.AppendLine($"| --- |{string.Concat(Enumerable.Repeat(" --- |", runs.Count * 2 - 1))}");
+        foreach (var operation in baseline.Timings.Select(t => t.Operation))
+        {
+            var cells = runs.Select(r => r.Timings.Single(t => t.Operation == operation)).ToArray();
+            builder.Append($"| {operation} | ");
+            builder.Append(string.Join(" | ", cells.Select(c => $"{c.MedianMs:0.00} ({c.P95Ms:0.00})")));
+            foreach (var cell in cells.Skip(1))
+            {
+                builder.Append($" | {cell.MedianMs / cells[0].MedianMs:0.00}×");
+            }
+            builder.AppendLine(" |");
+        }
+        builder.AppendLine();
+        builder.AppendLine($"Fill times: {string.Join(", ", runs.Select(r => $"{r.Size:N0} in {r.FillTime.TotalSeconds:0.0} s"))}.");
+        return builder.ToString();
+    }
+}
+
+/// <summary>What the filler planted for the workload to use.</summary>
+internal sealed record PlantedGraph(string[] Ids, string[] Chain, string SubtreeRoot, int SubtreeSize, string Needle);
+
+internal static class GraphFiller
+{
+    public const int ChainLength = 500;
+    public const int SubtreeSize = 1_000;
+
+    /// <summary>
+    /// Schema through the real migrations, rows through prepared statements in one transaction:
+    /// mostly shallow resources (0–3 dependencies on recent ones), one long chain for deep cycle
+    /// checks, one 1,000-node subtree for the cascade, and ten needles for the selective search.
+    /// </summary>
+    public static async Task<PlantedGraph> FillAsync(string path, int size)
+    {
+        var connectionString = $"Data Source={path};Pooling=False";
+        await using (var db = new ResourceDbContext(new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(connectionString).Options))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        var random = new Random(42);
+        var ids = new string[size];
+        var start = DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeMilliseconds();
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;";
+            pragma.ExecuteNonQuery();
+        }
+        using var transaction = connection.BeginTransaction();
+        using var insertResource = connection.CreateCommand();
+        insertResource.Transaction = transaction;
+        insertResource.CommandText = "INSERT INTO Resources (Id, Name, NameKey, Description, DescriptionKey, CreatedAt, UpdatedAt, Version) VALUES ($id, $name, $key, $d, $dk, $t, $t, 1)";
+        var pId = insertResource.Parameters.Add("$id", SqliteType.Text);
+        var pName = insertResource.Parameters.Add("$name", SqliteType.Text);
+        var pKey = insertResource.Parameters.Add("$key", SqliteType.Text);
+        var pDescription = insertResource.Parameters.Add("$d", SqliteType.Text);
+        var pDescriptionKey = insertResource.Parameters.Add("$dk", SqliteType.Text);
+        var pTime = insertResource.Parameters.Add("$t", SqliteType.Integer);
+        using var insertEdge = connection.CreateCommand();
+        insertEdge.Transaction = transaction;
+        insertEdge.CommandText = "INSERT INTO ResourceDependencies (ResourceId, DependsOnId, Position) VALUES ($r, $d, $p)";
+        var eResource = insertEdge.Parameters.Add("$r", SqliteType.Text);
+        var eDependency = insertEdge.Parameters.Add("$d", SqliteType.Text);
+        var ePosition = insertEdge.Parameters.Add("$p", SqliteType.Integer);
+        insertResource.Prepare();
+        insertEdge.Prepare();
+
+        var chainStart = size / 3;
+        var chainLength = Math.Min(ChainLength, size / 4);
+        var subtreeStart = size / 2;
+        var subtreeSize = Math.Min(SubtreeSize, size / 4);
+        var needleEvery = Math.Max(1, size / 10);
+        const string needle = "zebrafinch";
+        for (var i = 0; i < size; i++)
+        {
+            var time = start + i;
+            ids[i] = Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(time)).ToString("D");
+            var name = i % needleEvery == 7 ? $"{needle} {i}" : $"resource {i}";
+            pId.Value = ids[i];
+            pName.Value = name;
+            pKey.Value = name.ToLowerInvariant();
+            pDescription.Value = i % 3 == 0 ? $"service number {i} of the fleet" : DBNull.Value;
+            pDescriptionKey.Value = i % 3 == 0 ? $"service number {i} of the fleet" : DBNull.Value;
+            pTime.Value = time;
+            insertResource.ExecuteNonQuery();
+
+            // Shallow by default: every tenth resource is a root with no dependencies, the others
+            // use 0–3 recent roots. The planted chain and subtree are the only deep parts, so a
+            // cycle check reads what it must and no more.
+            var dependencies = new List<string>();
+            if (i > chainStart && i < chainStart + chainLength)
+            {
+                dependencies.Add(ids[i - 1]);
+            }
+            else if (i > subtreeStart && i < subtreeStart + subtreeSize)
+            {
+                dependencies.Add(ids[subtreeStart + (i - subtreeStart - 1) / 4]);
+            }
+            else if (i % 10 != 0 && i != chainStart && i != subtreeStart && i > 20)
+            {
+                var count = random.Next(4);
+                for (var d = 0; d < count; d++)
+                {
+                    var root = (i / 10 - random.Next(Math.Min(i / 10, 100))) * 10;
+                    if (root == chainStart || root == subtreeStart || root >= i)
+                    {
+                        continue;
+                    }
+                    if (!dependencies.Contains(ids[root]) && (root < chainStart || root >= chainStart + chainLength) && (root < subtreeStart || root >= subtreeStart + subtreeSize))
+                    {
+                        dependencies.Add(ids[root]);
+                    }
+                }
+            }
+            for (var p = 0; p < dependencies.Count; p++)
+            {
+                eResource.Value = ids[i];
+                eDependency.Value = dependencies[p];
+                ePosition.Value = p;
+                insertEdge.ExecuteNonQuery();
+            }
+        }
+        transaction.Commit();
+        var chain = ids.Skip(chainStart).Take(chainLength).ToArray();
+        return new PlantedGraph(ids, chain, ids[subtreeStart], subtreeSize, needle);
+    }
+}
+
+internal static class Workload
+{
+    public static async Task<IReadOnlyList<Timing>> RunAsync(HttpClient client, PlantedGraph graph, int repetitions)
+    {
+        var random = new Random(7);
+        string AnyId() => graph.Ids[random.Next(graph.Ids.Length)];
+        var timings = new List<Timing>
+        {
+            await TimeAsync("read by id", repetitions, () => client.GetAsync($"/api/resources/{AnyId()}")),
+            await TimeAsync("create with 5 dependencies", repetitions, () =>
+                client.PostAsJsonAsync("/api/resources", new { name = "new", dependencies = Enumerable.Range(0, 5).Select(_ => AnyId()).Distinct().ToArray() })),
+        };
+
+        // Deep cycle check: a fresh resource takes the chain's last link as a dependency, so the
+        // check walks the whole chain; every other request clears it again (removing never walks).
+        var walker = (await (await client.PostAsJsonAsync("/api/resources", new { name = "walker" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        timings.Add(await TimeAsync($"update with a {graph.Chain.Length}-deep cycle check", repetitions,
+            () => client.PutAsJsonAsync($"/api/resources/{walker}", new { dependencies = new[] { graph.Chain[^1] } }),
+            before: () => client.PutAsJsonAsync($"/api/resources/{walker}", new { dependencies = Array.Empty<string>() })));
+
+        timings.Add(await TimeAsync("selective search (10 matches)", repetitions, () => client.GetAsync($"/api/search?q={graph.Needle}")));
+        var deepOffset = graph.Ids.Length * 9 / 10;
+        timings.Add(await TimeAsync($"list page at offset 90%", repetitions, () => client.GetAsync($"/api/resources?offset={deepOffset}&limit=100")));
+        var before = await client.GetAsync($"/api/resources?offset={deepOffset - 100}&limit=100");
+        var cursor = before.Headers.GetValues("X-Next-Cursor").Single();
+        timings.Add(await TimeAsync("list page at 90% by cursor", repetitions, () => client.GetAsync($"/api/resources?cursor={Uri.EscapeDataString(cursor)}&limit=100")));
+
+        var cascade = Stopwatch.StartNew();
+        var deleted = await client.DeleteAsync($"/api/resources/{graph.SubtreeRoot}?cascade=true");
+        cascade.Stop();
+        deleted.EnsureSuccessStatusCode();
+        timings.Add(new Timing($"cascade delete of a {graph.SubtreeSize}-resource subtree (once)", cascade.Elapsed.TotalMilliseconds, cascade.Elapsed.TotalMilliseconds));
+        return timings;
+    }
+
+    /// <summary>Median and p95 of <paramref name="call"/> after a warm-up; <paramref name="before"/> runs untimed before each call.</summary>
+    private static async Task<Timing> TimeAsync(string operation, int repetitions, Func<Task<HttpResponseMessage>> call, Func<Task<HttpResponseMessage>>? before = null)
+    {
+        for (var i = 0; i < Math.Max(3, repetitions / 10); i++)
+        {
+            if (before is not null)
+            {
+                (await before()).EnsureSuccessStatusCode();
+            }
+            (await call()).EnsureSuccessStatusCode();
+        }
+        var samples = new double[repetitions];
+        for (var i = 0; i < repetitions; i++)
+        {
+            if (before is not null)
+            {
+                (await before()).EnsureSuccessStatusCode();
+            }
+            var started = Stopwatch.GetTimestamp();
+            using var response = await call();
+            samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            response.EnsureSuccessStatusCode();
+        }
+        Array.Sort(samples);
+        Console.Error.WriteLine($"   {operation}: {samples[repetitions / 2]:0.00} ms");
+        return new Timing(operation, samples[repetitions / 2], samples[(int)(repetitions * 0.95)]);
+    }
+}
+
+internal sealed class Service : IDisposable
+{
+    private readonly Process _process;
+
+    private Service(Process process, HttpClient client)
+    {
+        _process = process;
+        Client = client;
+    }
+
+    public HttpClient Client { get; }
+
+    public static async Task<Service> StartAsync(string database, string directory)
+    {
+        var port = FreePort();
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var dll = Path.Combine(Repo.Root, "src", "Api", "bin", configuration, "net10.0", "CrudCqrs.Api.dll");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { dll, "--urls", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={database}";
+        start.Environment["Observability__Enabled"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("   service: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            try
+            {
+                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return new Service(process, client);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the service exited with {process.ExitCode}");
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the service did not become ready");
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}
+
+internal static class Repo
+{
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CrudCqrs.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("CrudCqrs.sln not found");
+    }
+}

@@ -20,6 +20,14 @@ if (sizesIndex >= 0 && sizesIndex + 1 < args.Length)
     sizes = args[sizesIndex + 1].Split(',', ' ').Where(s => s.Length > 0).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
 }
 var repetitions = quick ? 20 : 200;
+var fillOnly = Array.IndexOf(args, "--fill-only");
+if (fillOnly >= 0 && fillOnly + 1 < args.Length)
+{
+    // Leaves a filled database behind for looking at query plans by hand.
+    var planted = await GraphFiller.FillAsync(args[fillOnly + 1], sizes[0]);
+    Console.WriteLine($"chain end {planted.Chain[^1]}, subtree root {planted.SubtreeRoot}, needle {planted.Needle}");
+    return;
+}
 
 var results = new List<ScaleRun>();
 foreach (var size in sizes)
@@ -68,10 +76,11 @@ internal sealed record ScaleRun(int Size, TimeSpan FillTime, IReadOnlyList<Timin
         var baseline = runs[0];
         builder.AppendLine($"| operation | {string.Join(" | ", runs.Select(r => $"{r.Size:N0}: median ms (p95)"))} | {string.Join(" | ", runs.Skip(1).Select(r => $"ratio {r.Size:N0}/{baseline.Size:N0}"))} |");
         builder.AppendLine($"| --- |{string.Concat(Enumerable.Repeat(" --- |", runs.Count * 2 - 1))}");
-        foreach (var operation in baseline.Timings.Select(t => t.Operation))
+        for (var row = 0; row < baseline.Timings.Count; row++)
         {
-            var cells = runs.Select(r => r.Timings.Single(t => t.Operation == operation)).ToArray();
-            builder.Append($"| {operation} | ");
+            // Rows line up by position: a name may carry a size (a chain is shorter in a small store).
+            var cells = runs.Select(r => r.Timings[row]).ToArray();
+            builder.Append($"| {cells[^1].Operation} | ");
             builder.Append(string.Join(" | ", cells.Select(c => $"{c.MedianMs:0.00} ({c.P95Ms:0.00})")));
             foreach (var cell in cells.Skip(1))
             {

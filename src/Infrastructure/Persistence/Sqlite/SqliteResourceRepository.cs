@@ -66,6 +66,14 @@ public sealed class SqliteResourceRepository(ResourceDbContext db, SqliteWriteGa
             // instr() on lowercased copies: Unicode-aware case folding done once in .NET at write
             // time, and no LIKE wildcards to escape in user text.
             var key = text.ToLowerInvariant();
+            if (TrigramPhrase(key) is { } phrase)
+            {
+                // The trigram index narrows to the rows holding every trigram of the text in a
+                // row (a superset of the matches); instr() below keeps the exact rule.
+                query = db.Resources.FromSqlRaw(
+                    "SELECT * FROM Resources WHERE Id IN (SELECT Id FROM ResourceSearch WHERE ResourceSearch MATCH {0})",
+                    phrase).AsNoTracking();
+            }
             query = query.Where(r => r.NameKey.Contains(key) || (r.DescriptionKey != null && r.DescriptionKey.Contains(key)));
         }
         var records = await query.Include(r => r.Dependencies).AsSplitQuery().ToListAsync(cancellationToken);
@@ -176,6 +184,25 @@ public sealed class SqliteResourceRepository(ResourceDbContext db, SqliteWriteGa
     });
 
     private static string Key(Guid id) => id.ToString("D");
+
+    /// <summary>
+    /// The text as one FTS5 phrase limited to the two key columns, every character literal (a
+    /// double quote is doubled); null below three characters, which a trigram index cannot narrow,
+    /// and for text with a NUL character, which would end the query string early.
+    /// </summary>
+    private static string? TrigramPhrase(string key)
+    {
+        if (key.Contains('\0', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var characters = 0;
+        foreach (var _ in key.EnumerateRunes())
+        {
+            characters++;
+        }
+        return characters < 3 ? null : "{NameKey DescriptionKey} : \"" + key.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
 
     private static Resource ToDomain(ResourceRecord record) => new()
     {

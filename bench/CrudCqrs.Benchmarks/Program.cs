@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project bench/CrudCqrs.Benchmarks -- --filter '*'        (everything)
-// dotnet run -c Release --project bench/CrudCqrs.Benchmarks -- --filter '*Pipeline*'
+// `dotnet run -c Release --project bench/CrudCqrs.Benchmarks -- --filter '*'` runs every suite;
+// `--filter '*Pipeline*'` or `--filter '*DependencyGraph*'` picks one; `--list flat` lists them.
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

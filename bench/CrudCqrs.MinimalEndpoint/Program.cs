@@ -1,27 +1,52 @@
-// The ceiling for the load benchmark: bare Kestrel serving the same JSON as a read by id, from
-// memory, with nothing between the socket and the answer. It also accepts OTLP/HTTP posts
-// (answering 200 and discarding them), so the telemetry-on run has a live, cheap receiver.
-var builder = WebApplication.CreateSlimBuilder(args);
+using System.Text.Json;
+
+// Two small roles for bench/load/load.sh:
+//   default      the ceiling: bare Kestrel serving one resource's JSON from memory (read and create);
+//   --receiver   an OTLP/HTTP sink that accepts every POST /v1/* export with 200 and an empty body
+//                (an empty protobuf message is a valid Export*ServiceResponse).
+var receiver = args.Contains("--receiver");
+var bodyFile = args.SkipWhile(a => a != "--resource-json").Skip(1).FirstOrDefault();
+
+var builder = WebApplication.CreateSlimBuilder(args.Where(a => a is not "--receiver").ToArray());
 builder.Logging.ClearProviders();
 var app = builder.Build();
 
-var resource = new
+if (receiver)
 {
-    id = "01a214cd-0bb2-7fa3-9e80-692a3afff8bd",
-    name = "Backend",
-    description = "Go service",
-    dependencies = new[] { "01a214cd-0ded-7ae4-a0b7-89b0593efa76" },
-    createdAt = "2026-11-25T22:21:51.922Z",
-    updatedAt = "2026-11-25T22:21:51.922Z",
-};
-app.MapGet("/api/resources/{id}", (string id, HttpResponse response) =>
+    long exports = 0;
+    app.MapPost("/v1/{signal}", async (HttpContext context) =>
+    {
+        // Read the whole export, as a collector would, before answering.
+        await context.Request.Body.CopyToAsync(Stream.Null);
+        Interlocked.Increment(ref exports);
+        context.Response.ContentType = "application/x-protobuf";
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    });
+    app.MapGet("/exports", () => Results.Text(Interlocked.Read(ref exports).ToString()));
+}
+else
 {
-    response.Headers.ETag = "\"1\"";
-    return Results.Json(resource);
-});
-app.MapPost("/v1/{signal}", async (HttpRequest request) =>
-{
-    await request.Body.CopyToAsync(Stream.Null);
-    return Results.Ok();
-});
+    // The same resource the real service returned, kept as an object and serialized per request.
+    var json = bodyFile is null
+        ? """{"id":"0193b0a0-0000-7000-8000-000000000001","name":"minimal","description":"served from memory","dependencies":[],"createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.000Z"}"""
+        : File.ReadAllText(bodyFile);
+    var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+    var resource = JsonSerializer.Deserialize<ResourceJson>(json, web)!;
+
+    app.MapGet("/api/resources/{id}", (string id, HttpContext context) =>
+    {
+        context.Response.Headers.ETag = "\"1\"";
+        return Results.Json(resource with { Id = id }, web);
+    });
+    app.MapPost("/api/resources", async (HttpContext context) =>
+    {
+        var body = await JsonSerializer.DeserializeAsync<ResourceJson>(context.Request.Body, web);
+        context.Response.Headers.ETag = "\"1\"";
+        return Results.Json(resource with { Name = body?.Name ?? resource.Name, Dependencies = body?.Dependencies ?? [] }, web,
+            statusCode: StatusCodes.Status201Created);
+    });
+}
+
 app.Run();
+
+internal sealed record ResourceJson(string Id, string Name, string? Description, string[] Dependencies, DateTime CreatedAt, DateTime UpdatedAt);

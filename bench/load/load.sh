@@ -1,59 +1,170 @@
 #!/usr/bin/env bash
-# Requests per second for read-by-id and create, side by side in one run:
-#   off     the service with Observability__Enabled=false
-#   on      the service with full telemetry: 100% sampling, traces/metrics/logs exported over
-#           OTLP/HTTP to a live receiver (the minimal endpoint, which accepts and discards them)
-#   minimal bare Kestrel serving the same JSON from memory (the ceiling; reads only)
-# Usage: bench/load/load.sh [seconds=15] [connections=32]. Needs wrk (apt-get install -y wrk).
+# Requests per second for read-by-id and create against, side by side in one run:
+#   off      the service with Observability__Enabled=false
+#   on       the service with full telemetry: 100% sampling, OTLP over http/protobuf to a live receiver
+#   minimal  bare Kestrel serving the same resource JSON from memory (the ceiling)
+# Usage: bench/load/load.sh [--duration SECONDS] [--connections N] [--write-docs]
+# Needs wrk (apt-get install -y wrk), curl, python3, and the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=${1:-15}
-connections=${2:-32}
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
+ROOT=$(pwd)
 
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { for _ in $(seq 1 240); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "not ready: $1" >&2; exit 1; }
+DURATION=15
+CONNECTIONS=32
+THREADS=2
+WRITE_DOCS=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) DURATION=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --write-docs) WRITE_DOCS=1; shift ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 
-dotnet build -c Release src/Api -v q -nologo >/dev/null
-dotnet build -c Release bench/CrudCqrs.MinimalEndpoint -v q -nologo >/dev/null
-
-minimal=$(free_port); off=$(free_port); on=$(free_port)
-dotnet bench/CrudCqrs.MinimalEndpoint/bin/Release/net10.0/CrudCqrs.MinimalEndpoint.dll --urls "http://127.0.0.1:$minimal" > /dev/null 2>&1 & pids+=($!)
-ConnectionStrings__Sqlite="Data Source=$work/off.db" Observability__Enabled=false \
-  dotnet src/Api/bin/Release/net10.0/CrudCqrs.Api.dll --urls "http://127.0.0.1:$off" > "$work/off.log" 2>&1 & pids+=($!)
-ConnectionStrings__Sqlite="Data Source=$work/on.db" Observability__OtlpProtocol=http/protobuf \
-  Observability__OtlpEndpoint="http://127.0.0.1:$minimal" Observability__TracesSampleRate=1.0 \
-  Observability__MetricsExportIntervalMs=1000 \
-  dotnet src/Api/bin/Release/net10.0/CrudCqrs.Api.dll --urls "http://127.0.0.1:$on" > "$work/on.log" 2>&1 & pids+=($!)
-wait_ready "http://127.0.0.1:$minimal/api/resources/x"; wait_ready "http://127.0.0.1:$off/health/ready"; wait_ready "http://127.0.0.1:$on/health/ready"
-
-seed() { curl -s -X POST "http://127.0.0.1:$1/api/resources" -H 'Content-Type: application/json' -d '{"name":"Backend","description":"Go service"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])'; }
-off_id=$(seed "$off"); on_id=$(seed "$on")
-
-rps() { # url [script]
-  local script=()
-  [ -n "${2:-}" ] && script=(-s "$2")
-  wrk -t2 -c"$connections" -d5s "${script[@]}" "$1" > /dev/null          # warm-up
-  wrk -t2 -c"$connections" -d"${seconds}s" "${script[@]}" "$1" | tee -a "$work/wrk.txt" | awk '/Requests\/sec/ {print $2} /Non-2xx/ {print "non2xx " $4 > "/dev/stderr"}'
+WORK=$(mktemp -d /tmp/crudcqrs-load.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
 }
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-read_min=$(rps "http://127.0.0.1:$minimal/api/resources/$off_id")
-read_off=$(rps "http://127.0.0.1:$off/api/resources/$off_id")
-read_on=$(rps "http://127.0.0.1:$on/api/resources/$on_id")
-create_off=$(rps "http://127.0.0.1:$off/" bench/load/create.lua)
-create_on=$(rps "http://127.0.0.1:$on/" bench/load/create.lua)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+trap cleanup EXIT
 
-cat <<TABLE
-| workload | minimal Kestrel | telemetry off | telemetry on | on / off | off / minimal |
-| --- | --- | --- | --- | --- | --- |
-| read by id (req/s) | $read_min | $read_off | $read_on | $(ratio "$read_on" "$read_off") | $(ratio "$read_off" "$read_min") |
-| create (req/s) | — | $create_off | $create_on | $(ratio "$create_on" "$create_off") | — |
+echo "Building (Release)..."
+dotnet build -c Release -v q -nologo src/Api/Api.csproj >/dev/null
+dotnet build -c Release -v q -nologo bench/CrudCqrs.MinimalEndpoint/CrudCqrs.MinimalEndpoint.csproj >/dev/null
+API_DLL=$ROOT/src/Api/bin/Release/net10.0/CrudCqrs.Api.dll
+MIN_DLL=$ROOT/bench/CrudCqrs.MinimalEndpoint/bin/Release/net10.0/CrudCqrs.MinimalEndpoint.dll
 
-wrk -t2 -c$connections -d${seconds}s after a 5 s warm-up, on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); load average after: $(cut -d' ' -f1-3 /proc/loadavg).
-TABLE
-grep -c '"level":"WARN"' "$work/on.log" | xargs -I{} echo "telemetry-on service wrote {} warning lines (export failures would show here)"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_ready() { # url
+  for _ in $(seq 1 300); do
+    if curl -fs -o /dev/null "$1"; then return 0; fi
+    sleep 0.2
+  done
+  echo "not ready: $1" >&2; exit 1
+}
+
+RECEIVER_PORT=$(free_port); OFF_PORT=$(free_port); ON_PORT=$(free_port); MIN_PORT=$(free_port)
+
+# The live OTLP receiver the telemetry-on service exports to.
+dotnet "$MIN_DLL" --receiver --urls "http://127.0.0.1:$RECEIVER_PORT" >"$WORK/receiver.log" 2>&1 &
+PIDS+=($!)
+
+start_service() { # port db observability-enabled
+  local port=$1 db=$2 enabled=$3
+  (
+    cd "$(dirname "$API_DLL")"
+    export ConnectionStrings__Sqlite="Data Source=$db" Observability__Enabled=$enabled ASPNETCORE_ENVIRONMENT=Production
+    if [[ $enabled == true ]]; then
+      export Observability__OtlpEndpoint="http://127.0.0.1:$RECEIVER_PORT" Observability__OtlpProtocol=http/protobuf \
+             Observability__TracesSampleRate=1.0 Observability__MetricsExportIntervalMs=5000
+    fi
+    exec dotnet "$API_DLL" --urls "http://127.0.0.1:$port"
+  ) >"$WORK/service-$port.log" 2>&1 &
+  PIDS+=($!)
+}
+start_service "$OFF_PORT" "$WORK/off.db" false
+start_service "$ON_PORT" "$WORK/on.db" true
+wait_ready "http://127.0.0.1:$OFF_PORT/health/ready"
+wait_ready "http://127.0.0.1:$ON_PORT/health/ready"
+
+# Same data in both stores: 200 resources; the read target has 5 dependencies; creates name 5.
+seed() { # port -> writes ids to $WORK/ids-$port
+  local port=$1 ids=()
+  for i in $(seq 1 200); do
+    ids+=("$(curl -fs -X POST "http://127.0.0.1:$port/api/resources" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"seed-$i\",\"description\":\"seeded for the load run\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')")
+  done
+  printf '%s\n' "${ids[@]}" >"$WORK/ids-$port"
+}
+five_deps() { # port -> JSON array of 5 ids
+  sed -n '10p;50p;90p;130p;170p' "$WORK/ids-$1" | python3 -c 'import json,sys; print(json.dumps([l.strip() for l in sys.stdin]))'
+}
+read_target() { # port -> id of a resource with 5 dependencies
+  curl -fs -X POST "http://127.0.0.1:$1/api/resources" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"read-target\",\"description\":\"the resource every read asks for\",\"dependencies\":$(five_deps "$1")}" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+echo "Seeding..."
+seed "$OFF_PORT"; seed "$ON_PORT"
+OFF_ID=$(read_target "$OFF_PORT"); ON_ID=$(read_target "$ON_PORT")
+curl -fs "http://127.0.0.1:$OFF_PORT/api/resources/$OFF_ID" >"$WORK/resource.json"
+
+dotnet "$MIN_DLL" --urls "http://127.0.0.1:$MIN_PORT" --resource-json "$WORK/resource.json" >"$WORK/minimal.log" 2>&1 &
+PIDS+=($!)
+wait_ready "http://127.0.0.1:$MIN_PORT/api/resources/$OFF_ID"
+
+for port in "$OFF_PORT" "$ON_PORT" "$MIN_PORT"; do
+  src=$OFF_PORT; [[ $port == "$ON_PORT" ]] && src=$ON_PORT
+  echo "{\"name\":\"load-create\",\"description\":\"created under load\",\"dependencies\":$(five_deps "$src")}" >"$WORK/create-$port.json"
+done
+
+run_wrk() { # label url [lua body-file] -> prints requests/s
+  local label=$1 url=$2 out="$WORK/wrk-$1.txt"
+  if [[ $# -gt 2 ]]; then
+    CREATE_BODY_FILE=$4 wrk -t1 -c8 -d3s -s "$3" "$url" >/dev/null   # warm-up
+    CREATE_BODY_FILE=$4 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$3" "$url" >"$out"
+  else
+    wrk -t1 -c8 -d3s "$url" >/dev/null   # warm-up
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out"
+  fi
+  if grep -q "Non-2xx" "$out" || grep -qE "Unexpected statuses: [1-9]" "$out"; then
+    echo "$label: errors during the run:" >&2; cat "$out" >&2; exit 1
+  fi
+  awk '/Requests\/sec/ {print $2}' "$out"
+}
+
+echo "Load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case (after a 3 s warm-up), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+READ_OFF=$(run_wrk read-off "http://127.0.0.1:$OFF_PORT/api/resources/$OFF_ID")
+READ_ON=$(run_wrk read-on "http://127.0.0.1:$ON_PORT/api/resources/$ON_ID")
+READ_MIN=$(run_wrk read-min "http://127.0.0.1:$MIN_PORT/api/resources/$OFF_ID")
+CREATE_OFF=$(run_wrk create-off "http://127.0.0.1:$OFF_PORT/api/resources" bench/load/post.lua "$WORK/create-$OFF_PORT.json")
+CREATE_ON=$(run_wrk create-on "http://127.0.0.1:$ON_PORT/api/resources" bench/load/post.lua "$WORK/create-$ON_PORT.json")
+CREATE_MIN=$(run_wrk create-min "http://127.0.0.1:$MIN_PORT/api/resources" bench/load/post.lua "$WORK/create-$MIN_PORT.json")
+EXPORTS=$(curl -fs "http://127.0.0.1:$RECEIVER_PORT/exports")
+
+p99() { awk '$1=="99%" {print $2}' "$WORK/wrk-$1.txt"; }
+TABLE=$(python3 - "$READ_OFF" "$READ_ON" "$READ_MIN" "$CREATE_OFF" "$CREATE_ON" "$CREATE_MIN" \
+  "$(p99 read-off)" "$(p99 read-on)" "$(p99 read-min)" "$(p99 create-off)" "$(p99 create-on)" "$(p99 create-min)" \
+  "$DURATION" "$CONNECTIONS" "$THREADS" "$EXPORTS" <<'PY'
+import sys
+ro, rn, rm, co, cn, cm = map(float, sys.argv[1:7])
+p = sys.argv[7:13]
+duration, connections, threads, exports = sys.argv[13:17]
+def ok(value, goal): return "met" if value >= goal else "MISSED"
+print(f"wrk -t{threads} -c{connections} -d{duration}s per case, one after another in one run; "
+      f"the telemetry-on service sent {exports} OTLP exports to the receiver.")
+print()
+print("| Case | Telemetry off (req/s) | Telemetry on (req/s) | Minimal Kestrel (req/s) | p99 off / on / minimal |")
+print("|---|---:|---:|---:|---|")
+print(f"| Read by id | {ro:,.0f} | {rn:,.0f} | {rm:,.0f} | {p[0]} / {p[1]} / {p[2]} |")
+print(f"| Create, 5 dependencies | {co:,.0f} | {cn:,.0f} | {cm:,.0f} | {p[3]} / {p[4]} / {p[5]} |")
+print()
+print("| Ratio | Value | Goal |")
+print("|---|---:|---|")
+print(f"| Read: telemetry on / off | {rn/ro:.2f} | ≥ 0.85, {ok(rn/ro, 0.85)} |")
+print(f"| Create: telemetry on / off | {cn/co:.2f} | ≥ 0.85, {ok(cn/co, 0.85)} |")
+print(f"| Read: telemetry off / minimal | {ro/rm:.2f} | ≥ 0.5, {ok(ro/rm, 0.5)} |")
+print(f"| Create: telemetry off / minimal (for information) | {co/cm:.2f} | none |")
+PY
+)
+echo
+echo "$TABLE"
+
+if [[ $WRITE_DOCS == 1 ]]; then
+  python3 - "$ROOT/docs/performance.md" "$TABLE" <<'PY'
+import os, sys
+path, table = sys.argv[1], sys.argv[2]
+begin, end = "<!-- load:begin -->", "<!-- load:end -->"
+text = open(path).read() if os.path.exists(path) else "# Performance\n"
+block = f"{begin}\n{table.rstrip()}\n{end}"
+i, j = text.find(begin), text.find(end)
+text = text[:i] + block + text[j + len(end):] if i >= 0 and j > i else text.rstrip() + "\n\n" + block + "\n"
+os.makedirs(os.path.dirname(path), exist_ok=True)
+open(path, "w").write(text)
+print(f"Written to {path}")
+PY
+fi

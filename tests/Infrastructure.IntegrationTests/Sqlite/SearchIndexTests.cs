@@ -1,0 +1,125 @@
+using CrudCqrs.Domain.Resources;
+using CrudCqrs.Infrastructure.Persistence;
+using CrudCqrs.Infrastructure.Persistence.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
+
+/// <summary>
+/// Search through the trigram index must answer exactly what the plain rule says: the resources
+/// whose name or description contains the text, compared after ToLowerInvariant, every character
+/// literal. Checked against that rule computed in .NET, after inserts, updates and deletes.
+/// </summary>
+public sealed class SearchIndexTests : IAsyncLifetime
+{
+    // Quotes, FTS and LIKE metacharacters, spaces, letters whose case folding is special.
+    private const string Alphabet = "abcAB \"'%_*:^-(){}İıßΣσς€x";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("crudcqrs-search-").FullName;
+    private ResourceDbContext _db = null!;
+    private SqliteResourceRepository _repository = null!;
+    private readonly Random _random = new(1234);
+    private readonly Dictionary<Guid, Resource> _stored = [];
+
+    public async Task InitializeAsync()
+    {
+        var options = new DbContextOptionsBuilder<ResourceDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(_directory, "search.db")}").Options;
+        _db = new ResourceDbContext(options);
+        await _db.Database.MigrateAsync();
+        _repository = new SqliteResourceRepository(_db, new SqliteWriteGate(), Options.Create(new DatabaseOptions()));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Search_answers_the_substring_rule_after_inserts_updates_and_deletes()
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            var resource = Resource.Create(Guid.CreateVersion7(), RandomText(1, 12), _random.Next(3) == 0 ? null : RandomText(0, 20), [], DateTimeOffset.UtcNow);
+            await _repository.AddAsync(resource, CancellationToken.None);
+            _stored[resource.Id] = resource;
+        }
+        await CheckQueries();
+
+        foreach (var resource in _stored.Values.Take(50).ToArray())
+        {
+            var updated = resource.Update(RandomText(1, 12), _random.Next(2) == 0 ? RandomText(1, 20) : null, null, DateTimeOffset.UtcNow);
+            await _repository.UpdateAsync(updated, CancellationToken.None);
+            _stored[updated.Id] = updated;
+        }
+        var doomed = _stored.Keys.Skip(50).Take(40).ToArray();
+        await _repository.DeleteAsync(doomed, DateTimeOffset.UtcNow, CancellationToken.None);
+        foreach (var id in doomed)
+        {
+            _stored.Remove(id);
+        }
+        await CheckQueries();
+    }
+
+    [Fact]
+    public async Task Search_finds_a_quoted_phrase_and_nothing_for_absent_text()
+    {
+        var quoted = Resource.Create(Guid.CreateVersion7(), "say \"Hello\" 100%", "a_b", [], DateTimeOffset.UtcNow);
+        var other = Resource.Create(Guid.CreateVersion7(), "say hello", null, [], DateTimeOffset.UtcNow);
+        await _repository.AddAsync(quoted, CancellationToken.None);
+        await _repository.AddAsync(other, CancellationToken.None);
+
+        Assert.Equal([quoted.Id], (await _repository.SearchAsync("\"HELLO\" 100%", CancellationToken.None)).Select(r => r.Id));
+        Assert.Equal(2, (await _repository.SearchAsync("Hello", CancellationToken.None)).Count);
+        Assert.Empty(await _repository.SearchAsync("hello world", CancellationToken.None));
+        Assert.Empty(await _repository.SearchAsync("{NameKey} : x", CancellationToken.None));
+    }
+
+    private async Task CheckQueries()
+    {
+        var stored = _stored.Values.ToArray();
+        for (var q = 0; q < 120; q++)
+        {
+            string text;
+            if (q % 2 == 0)
+            {
+                // A substring of something stored, in random case, so most queries match.
+                var source = stored[_random.Next(stored.Length)];
+                var field = source.Description is not null && _random.Next(2) == 0 ? source.Description : source.Name;
+                var start = _random.Next(field.Length);
+                text = RandomCase(field.Substring(start, 1 + _random.Next(Math.Min(6, field.Length - start))));
+            }
+            else
+            {
+                text = RandomText(1, 5);
+            }
+            var key = text.ToLowerInvariant();
+            var expected = stored
+                .Where(r => r.Name.ToLowerInvariant().Contains(key, StringComparison.Ordinal)
+                    || (r.Description?.ToLowerInvariant().Contains(key, StringComparison.Ordinal) ?? false))
+                .Select(r => r.Id).Order().ToArray();
+            var actual = (await _repository.SearchAsync(text, CancellationToken.None)).Select(r => r.Id).Order().ToArray();
+            Assert.True(expected.SequenceEqual(actual), $"Search for '{text}': expected {expected.Length} matches, got {actual.Length}.");
+        }
+    }
+
+    private string RandomText(int min, int max)
+    {
+        var length = _random.Next(min, max + 1);
+        var characters = new char[length];
+        for (var i = 0; i < length; i++)
+        {
+            characters[i] = Alphabet[_random.Next(Alphabet.Length)];
+        }
+        // Names are trimmed by the domain; keep generated text free of edge blanks so it stays valid.
+        var text = new string(characters).Trim();
+        return text.Length >= min ? text : "x" + text;
+    }
+
+    private string RandomCase(string text) =>
+        string.Concat(text.Select(c => _random.Next(2) == 0 ? char.ToUpperInvariant(c) : c));
+}

@@ -138,6 +138,7 @@ public class PipelineBenchmarks
     {
         _services = new ServiceCollection().AddBenchMediator()
             .AddSingleton<IResourceRepository, UnusedRepository>()
+            .AddSingleton(new StoreInfo("memory"))
             .BuildServiceProvider();
         _scope = _services.CreateScope();
         _mediator = _scope.ServiceProvider.GetRequiredService<IMediator>();

@@ -22,7 +22,11 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
         try
         {
             var response = await next(message, cancellationToken);
-            OperationLog.Completed(logger, operationType, ResourceIdText(), telemetry.DbType, ElapsedMs(started), "success", null);
+            // Checked first so a filtered-out line costs no id formatting on every request.
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                OperationLog.Completed(logger, operationType, ResourceIdText(), telemetry.DbType, ElapsedMs(started), "success", null);
+            }
             return response;
         }
         catch (Exception exception)

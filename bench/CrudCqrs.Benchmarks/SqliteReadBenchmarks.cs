@@ -14,7 +14,8 @@ namespace CrudCqrs.Benchmarks;
 
 /// <summary>
 /// The real GetResourceQuery handler over a real SQLite file, one DI scope per request as in the
-/// host: shows how small the pipeline's share is next to one store read.
+/// host: shows how small the pipeline's share is next to one store read, and what the pooled,
+/// prepared read (<see cref="SqliteReadPool"/>, the host's path) saves against EF Core's query.
 /// </summary>
 [MemoryDiagnoser]
 public class SqliteReadBenchmarks
@@ -27,12 +28,21 @@ public class SqliteReadBenchmarks
     [Params(false, true)]
     public bool Listener { get; set; }
 
+    /// <summary><c>pool</c>: as the host reads; <c>ef</c>: the EF Core query the repository falls back to.</summary>
+    [Params("pool", "ef")]
+    public string ReadPath { get; set; } = "pool";
+
     [GlobalSetup]
     public void Setup()
     {
         _directory = Directory.CreateTempSubdirectory("crudcqrs-bench-").FullName;
         var connectionString = $"Data Source={Path.Combine(_directory, "bench.db")}";
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (ReadPath == "pool")
+        {
+            services.AddSingleton(_ => new SqliteReadPool(connectionString));
+        }
+        _services = services
             .AddBenchMediator()
             .AddDbContextPool<ResourceDbContext>(options => options.UseSqlite(connectionString))
             .AddSingleton<SqliteWriteGate>()

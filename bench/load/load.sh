@@ -3,19 +3,23 @@
 #   off      the service with Observability__Enabled=false
 #   on       the service with full telemetry: 100% sampling, OTLP over http/protobuf to a live receiver
 #   minimal  bare Kestrel serving the same resource JSON from memory (the ceiling)
-# Usage: bench/load/load.sh [--duration SECONDS] [--connections N] [--write-docs]
+# Usage: bench/load/load.sh [--duration SECONDS] [--warmup SECONDS] [--connections N] [--write-docs]
+# Each case is warmed at full load first: on 2 cores the JIT's background tier-1 compilation
+# needs ~15 s under load before a .NET service reaches its steady state (3 s measured half of it).
 # Needs wrk (apt-get install -y wrk), curl, python3, and the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 
 DURATION=15
+WARMUP=15
 CONNECTIONS=32
 THREADS=2
 WRITE_DOCS=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --write-docs) WRITE_DOCS=1; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
@@ -105,10 +109,10 @@ done
 run_wrk() { # label url [lua body-file] -> prints requests/s
   local label=$1 url=$2 out="$WORK/wrk-$1.txt"
   if [[ $# -gt 2 ]]; then
-    CREATE_BODY_FILE=$4 wrk -t1 -c8 -d3s -s "$3" "$url" >/dev/null   # warm-up
+    CREATE_BODY_FILE=$4 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$3" "$url" >/dev/null   # warm-up
     CREATE_BODY_FILE=$4 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$3" "$url" >"$out"
   else
-    wrk -t1 -c8 -d3s "$url" >/dev/null   # warm-up
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null   # warm-up
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$out"
   fi
   if grep -q "Non-2xx" "$out" || grep -qE "Unexpected statuses: [1-9]" "$out"; then
@@ -117,7 +121,7 @@ run_wrk() { # label url [lua body-file] -> prints requests/s
   awk '/Requests\/sec/ {print $2}' "$out"
 }
 
-echo "Load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case (after a 3 s warm-up), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case (after a ${WARMUP} s warm-up), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 READ_OFF=$(run_wrk read-off "http://127.0.0.1:$OFF_PORT/api/resources/$OFF_ID")
 READ_ON=$(run_wrk read-on "http://127.0.0.1:$ON_PORT/api/resources/$ON_ID")
 READ_MIN=$(run_wrk read-min "http://127.0.0.1:$MIN_PORT/api/resources/$OFF_ID")
@@ -129,13 +133,13 @@ EXPORTS=$(curl -fs "http://127.0.0.1:$RECEIVER_PORT/exports")
 p99() { awk '$1=="99%" {print $2}' "$WORK/wrk-$1.txt"; }
 TABLE=$(python3 - "$READ_OFF" "$READ_ON" "$READ_MIN" "$CREATE_OFF" "$CREATE_ON" "$CREATE_MIN" \
   "$(p99 read-off)" "$(p99 read-on)" "$(p99 read-min)" "$(p99 create-off)" "$(p99 create-on)" "$(p99 create-min)" \
-  "$DURATION" "$CONNECTIONS" "$THREADS" "$EXPORTS" <<'PY'
+  "$DURATION" "$CONNECTIONS" "$THREADS" "$EXPORTS" "$WARMUP" <<'PY'
 import sys
 ro, rn, rm, co, cn, cm = map(float, sys.argv[1:7])
 p = sys.argv[7:13]
-duration, connections, threads, exports = sys.argv[13:17]
+duration, connections, threads, exports, warmup = sys.argv[13:18]
 def ok(value, goal): return "met" if value >= goal else "MISSED"
-print(f"wrk -t{threads} -c{connections} -d{duration}s per case, one after another in one run; "
+print(f"wrk -t{threads} -c{connections} -d{duration}s per case after a {warmup} s warm-up at the same load, one case after another in one run; "
       f"the telemetry-on service sent {exports} OTLP exports to the receiver.")
 print()
 print("| Case | Telemetry off (req/s) | Telemetry on (req/s) | Minimal Kestrel (req/s) | p99 off / on / minimal |")

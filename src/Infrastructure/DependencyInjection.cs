@@ -62,6 +62,8 @@ public static class DependencyInjection
         var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Sqlite"), timeoutSeconds);
         builder.Services.AddDbContextPool<ResourceDbContext>(options => options.UseSqlite(connectionString));
         builder.Services.AddSingleton<SqliteWriteGate>();
+        // A factory, not an instance, so that disposing the host closes the pooled connections.
+        builder.Services.AddSingleton(_ => new SqliteReadPool(connectionString));
         builder.Services.AddScoped<IResourceRepository, SqliteResourceRepository>();
         builder.Services.AddSingleton(new StoreInfo(SqliteResourceRepository.Type));
     }

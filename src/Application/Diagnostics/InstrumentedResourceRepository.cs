@@ -161,13 +161,20 @@ public static class RepositoryInstrumentation
         var registration = services.LastOrDefault(d => d.ServiceType == typeof(IResourceRepository))
             ?? throw new InvalidOperationException("Register an IResourceRepository before decorating it.");
         services.Remove(registration);
-        services.Add(ServiceDescriptor.Describe(typeof(IResourceRepository), provider =>
-        {
-            var inner = registration.ImplementationFactory is not null
-                ? (IResourceRepository)registration.ImplementationFactory(provider)
-                : (IResourceRepository)ActivatorUtilities.CreateInstance(provider, registration.ImplementationType!);
-            return new InstrumentedResourceRepository(inner);
-        }, registration.Lifetime));
+        // Built once: ActivatorUtilities.CreateInstance would look the constructor up on every request.
+        var createInner = registration.ImplementationFactory
+            ?? (registration.ImplementationType is { } type
+                ? CompiledFactory(type)
+                : throw new InvalidOperationException("The IResourceRepository registration needs a type or a factory."));
+        services.Add(ServiceDescriptor.Describe(typeof(IResourceRepository),
+            provider => new InstrumentedResourceRepository((IResourceRepository)createInner(provider)),
+            registration.Lifetime));
         return services;
+    }
+
+    private static Func<IServiceProvider, object> CompiledFactory(Type type)
+    {
+        var factory = ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
+        return provider => factory(provider, null);
     }
 }

@@ -62,7 +62,9 @@ public static class ObservabilityExtensions
                     options.RecordException = true;
                     options.Filter = context => !IsInfrastructurePath(context.Request.Path);
                 })
-                .AddEntityFrameworkCoreInstrumentation();
+                .AddEntityFrameworkCoreInstrumentation()
+                // Reads by id run outside EF Core and carry their own database span.
+                .AddSource(Persistence.Sqlite.SqliteReadPool.ActivitySourceName);
             // The MongoDB driver (3.7+) emits its own command spans; only the sources are named here.
             tracing.AddSource(Persistence.Mongo.MongoRegistration.MongoActivitySourceName);
             if (settings.Traces.Endpoint is not null)

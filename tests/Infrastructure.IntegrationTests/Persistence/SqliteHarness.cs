@@ -15,12 +15,15 @@ public sealed class SqliteHarness : IRepositoryHarness
     private readonly SqliteWriteGate _gate = new();
     private readonly IOptions<DatabaseOptions> _options;
     private readonly List<ResourceDbContext> _contexts = [];
+    private readonly SqliteReadPool _readPool;
 
     private SqliteHarness(string directory, int timeoutSeconds)
     {
         _directory = directory;
         _connectionString = DependencyInjection.SqliteConnectionString($"Data Source={Path.Combine(directory, "test.db")}", timeoutSeconds);
         _options = Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, TimeoutSeconds = timeoutSeconds });
+        // As the service wires it, so the contract suite covers the pooled read path too.
+        _readPool = new SqliteReadPool(_connectionString);
     }
 
     public static async Task<SqliteHarness> CreateAsync(int timeoutSeconds)
@@ -40,7 +43,7 @@ public sealed class SqliteHarness : IRepositoryHarness
     {
         var db = NewContext();
         _contexts.Add(db);
-        return new SqliteResourceRepository(db, _gate, _options);
+        return new SqliteResourceRepository(db, _gate, _options, _readPool);
     }
 
     private ResourceDbContext NewContext() =>
@@ -53,6 +56,7 @@ public sealed class SqliteHarness : IRepositoryHarness
             await db.DisposeAsync();
         }
         _gate.Dispose();
+        _readPool.Dispose();
         SqliteConnection.ClearAllPools();
         try
         {

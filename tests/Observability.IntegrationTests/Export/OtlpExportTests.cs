@@ -33,6 +33,9 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "exported", description = "over otlp" });
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var createTrace = created.Headers.GetValues("X-Trace-Id").Single();
+        var read = await service.Client.GetAsync($"/api/resources/{id}");
+        read.EnsureSuccessStatusCode();
+        var readTrace = read.Headers.GetValues("X-Trace-Id").Single();
         var cycle = await service.Client.PutAsJsonAsync($"/api/resources/{id}", new { dependencies = new[] { id } });
         var invalidTrace = cycle.Headers.GetValues("X-Trace-Id").Single();
 
@@ -50,6 +53,16 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         Assert.Equal(operation.SpanId, add.ParentSpanId);
         Assert.Contains(createSpans, s => s.ParentSpanId == add.SpanId && s.ScopeName!.Contains("EntityFrameworkCore", StringComparison.Ordinal));
         Assert.Equal("development", operation.ResourceAttributes["deployment.environment.name"]);
+
+        // Read: served outside EF Core, yet with its own database client span under the repository span.
+        var readSpans = await receiver.WaitForSpansAsync(s => s.TraceId == readTrace && s.ServiceName == serviceName, 4);
+        var find = Assert.Single(readSpans, s => s.Name == "repository.find");
+        Assert.Equal(Assert.Single(readSpans, s => s.Name == "read_resource").SpanId, find.ParentSpanId);
+        var select = Assert.Single(readSpans, s => s.ParentSpanId == find.SpanId);
+        Assert.Equal(ActivityKind.Client, select.Kind);
+        Assert.Equal("sqlite", select.Attributes["db.system.name"]);
+        Assert.Equal("SELECT", select.Attributes["db.operation.name"]);
+        Assert.Equal("Resources", select.Attributes["db.collection.name"]);
 
         // A self-dependency is a validation failure: an error span with the category and the exception.
         var rejected = await receiver.WaitForSpanAsync(s => s.TraceId == invalidTrace && s.Name == "update_resource");

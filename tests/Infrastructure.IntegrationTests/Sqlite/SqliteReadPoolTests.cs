@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using CrudCqrs.Domain.Resources;
+using CrudCqrs.Infrastructure.Persistence;
+using CrudCqrs.Infrastructure.Persistence.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
+
+/// <summary>
+/// The pooled read-by-id path against EF Core's answer for the same rows, on a real SQLite file:
+/// same fields, dependency order kept, commits from other connections seen at once, the write
+/// transaction's own changes seen inside it, and a database span for every read.
+/// </summary>
+public sealed class SqliteReadPoolTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("crudcqrs-readpool-").FullName;
+    private readonly SqliteWriteGate _gate = new();
+    private readonly List<ResourceDbContext> _contexts = [];
+    private string _connectionString = null!;
+    private SqliteReadPool _pool = null!;
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = $"Data Source={Path.Combine(_directory, "read.db")}";
+        await using var db = NewContext();
+        await db.Database.MigrateAsync();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        // Small on purpose: the concurrency test needs more readers than pooled connections.
+        _pool = new SqliteReadPool(_connectionString, capacity: 2);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _pool.Dispose();
+        foreach (var db in _contexts)
+        {
+            await db.DisposeAsync();
+        }
+        _gate.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Pooled_reads_answer_what_ef_core_reads_answer()
+    {
+        var writer = Repository(pooled: false);
+        var dependencies = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            var dependency = Resource.Create(Guid.CreateVersion7(), $"dep-{i}", i % 2 == 0 ? null : "described", [], Now(i));
+            await writer.AddAsync(dependency, CancellationToken.None);
+            dependencies.Add(dependency.Id);
+        }
+        // Stored order differs from id order, so a read that sorted by id would show.
+        dependencies.Reverse();
+        var shapes = new[]
+        {
+            Resource.Create(Guid.CreateVersion7(), "none", null, [], Now(10)),
+            Resource.Create(Guid.CreateVersion7(), "one", "a single dependency", [dependencies[3]], Now(11)),
+            Resource.Create(Guid.CreateVersion7(), "seven", "all of them, reversed", dependencies, Now(12)),
+        };
+        foreach (var shape in shapes)
+        {
+            await writer.AddAsync(shape, CancellationToken.None);
+        }
+        var updated = shapes[2].Update("seven, renamed", null, [dependencies[6], dependencies[0]], Now(20));
+        await writer.UpdateAsync(updated, CancellationToken.None);
+
+        var pooled = Repository(pooled: true);
+        foreach (var id in shapes.Select(s => s.Id).Concat(dependencies))
+        {
+            var expected = await writer.FindAsync(id, CancellationToken.None);
+            var actual = await pooled.FindAsync(id, CancellationToken.None);
+            AssertSame(expected!, actual!);
+        }
+        Assert.Equal([dependencies[6], dependencies[0]], (await pooled.FindAsync(updated.Id, CancellationToken.None))!.Dependencies);
+        Assert.Null(await pooled.FindAsync(Guid.CreateVersion7(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_commit_on_another_connection_is_seen_by_the_next_pooled_read()
+    {
+        var writer = Repository(pooled: false);
+        var resource = Resource.Create(Guid.CreateVersion7(), "before", null, [], Now(0));
+        await writer.AddAsync(resource, CancellationToken.None);
+        Assert.Equal("before", _pool.Find(resource.Id, CancellationToken.None)!.Name);
+
+        // The pooled connection stays open between reads; it must not keep an old snapshot.
+        await writer.UpdateAsync(resource.Update("after", "changed", null, Now(1)), CancellationToken.None);
+        var read = _pool.Find(resource.Id, CancellationToken.None)!;
+        Assert.Equal("after", read.Name);
+        Assert.Equal("changed", read.Description);
+
+        await writer.DeleteAsync([resource.Id], Now(2), CancellationToken.None);
+        Assert.Null(_pool.Find(resource.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Inside_a_write_transaction_reads_see_the_transactions_own_changes()
+    {
+        var repository = Repository(pooled: true);
+        var resource = Resource.Create(Guid.CreateVersion7(), "committed", null, [], Now(0));
+        await repository.AddAsync(resource, CancellationToken.None);
+
+        await using (var transaction = await repository.BeginWriteAsync(CancellationToken.None))
+        {
+            await repository.UpdateAsync(resource.Update("uncommitted", null, null, Now(1)), CancellationToken.None);
+            Assert.Equal("uncommitted", (await repository.FindAsync(resource.Id, CancellationToken.None))!.Name);
+            // Rolled back by disposing without a commit.
+        }
+        Assert.Equal("committed", (await repository.FindAsync(resource.Id, CancellationToken.None))!.Name);
+    }
+
+    [Fact]
+    public async Task Many_more_concurrent_readers_than_pooled_connections_all_get_their_own_resource()
+    {
+        var writer = Repository(pooled: false);
+        var stored = new List<Resource>();
+        for (var i = 0; i < 20; i++)
+        {
+            var resource = Resource.Create(Guid.CreateVersion7(), $"r-{i}", $"d-{i}", stored.Count > 0 ? [stored[^1].Id] : [], Now(i));
+            await writer.AddAsync(resource, CancellationToken.None);
+            stored.Add(resource);
+        }
+
+        var reads = Enumerable.Range(0, 400).Select(i => Task.Run(() =>
+        {
+            var expected = stored[i % stored.Count];
+            return (expected, actual: _pool.Find(expected.Id, CancellationToken.None));
+        }));
+        foreach (var (expected, actual) in await Task.WhenAll(reads))
+        {
+            Assert.NotNull(actual);
+            Assert.Equal(expected.Name, actual.Name);
+            Assert.Equal(expected.Dependencies, actual.Dependencies);
+        }
+    }
+
+    [Fact]
+    public async Task Every_read_has_a_database_client_span()
+    {
+        var writer = Repository(pooled: false);
+        var resource = Resource.Create(Guid.CreateVersion7(), "traced", null, [], Now(0));
+        await writer.AddAsync(resource, CancellationToken.None);
+
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SqliteReadPool.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { lock (spans) { spans.Add(activity); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        _pool.Find(resource.Id, CancellationToken.None);
+        _pool.Find(Guid.CreateVersion7(), CancellationToken.None);
+
+        Assert.Equal(2, spans.Count);
+        Assert.All(spans, span =>
+        {
+            Assert.Equal(ActivityKind.Client, span.Kind);
+            Assert.Equal("SELECT Resources", span.DisplayName);
+            Assert.Equal("sqlite", span.GetTagItem("db.system.name"));
+            Assert.Equal("read.db", span.GetTagItem("db.namespace"));
+            Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        });
+    }
+
+    [Fact]
+    public async Task With_pooling_off_no_connection_is_kept_so_a_vanished_file_is_noticed()
+    {
+        var writer = Repository(pooled: false);
+        var resource = Resource.Create(Guid.CreateVersion7(), "kept?", null, [], Now(0));
+        await writer.AddAsync(resource, CancellationToken.None);
+        var copy = Path.Combine(_directory, "copy.db");
+        await using (var connection = new SqliteConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            await using var vacuum = connection.CreateCommand();
+            vacuum.CommandText = $"VACUUM INTO '{copy}'";
+            await vacuum.ExecuteNonQueryAsync();
+        }
+        using var unpooled = new SqliteReadPool($"Data Source={copy};Mode=ReadWrite;Pooling=False");
+        Assert.Equal("kept?", unpooled.Find(resource.Id, CancellationToken.None)!.Name);
+
+        File.Delete(copy);
+
+        // A kept connection would still read the unlinked file; a new one cannot open it.
+        Assert.Throws<SqliteException>(() => unpooled.Find(resource.Id, CancellationToken.None));
+    }
+
+    private SqliteResourceRepository Repository(bool pooled)
+    {
+        var db = NewContext();
+        _contexts.Add(db);
+        return new SqliteResourceRepository(db, _gate, Options.Create(new DatabaseOptions()), pooled ? _pool : null);
+    }
+
+    private ResourceDbContext NewContext() =>
+        new(new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(_connectionString).Options);
+
+    private static DateTimeOffset Now(int step) => new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(step);
+
+    private static void AssertSame(Resource expected, Resource actual)
+    {
+        Assert.Equal(expected.Id, actual.Id);
+        Assert.Equal(expected.Name, actual.Name);
+        Assert.Equal(expected.Description, actual.Description);
+        Assert.Equal(expected.Dependencies, actual.Dependencies);
+        Assert.Equal(expected.CreatedAt, actual.CreatedAt);
+        Assert.Equal(expected.UpdatedAt, actual.UpdatedAt);
+        Assert.Equal(expected.Version, actual.Version);
+    }
+}

@@ -29,6 +29,13 @@ public interface IResourceRepository
     /// <summary>Every resource whose name or description contains <paramref name="text"/>, case-insensitively; all when null.</summary>
     Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of the search in (createdAt, id) order with the number of matches, when the store
+    /// knows that order is already topological: no stored resource depends on one that comes later
+    /// in it. Null when it does not know; the caller then orders the whole match set itself.
+    /// </summary>
+    Task<ResourcePage?> SearchInCreationOrderAsync(string? text, int offset, int limit, CancellationToken cancellationToken);
+
     Task<long> CountAsync(CancellationToken cancellationToken);
 
     /// <summary>Which of <paramref name="ids"/> exist.</summary>

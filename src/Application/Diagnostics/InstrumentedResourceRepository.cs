@@ -46,6 +46,18 @@ public sealed class InstrumentedResourceRepository(IResourceRepository inner) : 
         return matches;
     }
 
+    public async Task<ResourcePage?> SearchInCreationOrderAsync(string? text, int offset, int limit, CancellationToken cancellationToken)
+    {
+        using var span = Start("repository.search_page", "select");
+        var page = await Observe(span, inner.SearchInCreationOrderAsync(text, offset, limit, cancellationToken));
+        span?.SetTag("search.creation_order", page is not null);
+        if (page is not null)
+        {
+            span?.SetTag("db.response.returned_rows", page.Items.Count);
+        }
+        return page;
+    }
+
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
         using var span = Start("repository.count", "select");

@@ -15,6 +15,12 @@ public sealed class SearchResourcesHandler(IResourceRepository repository) : IQu
     public async ValueTask<PagedResult> Handle(SearchResourcesQuery query, CancellationToken cancellationToken)
     {
         var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
+        // Most graphs only point at older resources; then the store pages in creation order, which
+        // is the topological order, without loading every match.
+        if (await repository.SearchInCreationOrderAsync(text, query.Offset, query.Limit, cancellationToken) is { } inOrder)
+        {
+            return new PagedResult(inOrder.Items.Select(ResourceDto.From).ToArray(), inOrder.TotalCount);
+        }
         var matches = await repository.SearchAsync(text, cancellationToken);
         // Paging applies after ordering, so the whole match set is ordered first.
         var ordered = DependencyGraph.TopologicalOrder(matches);

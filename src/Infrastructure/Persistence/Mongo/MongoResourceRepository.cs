@@ -152,6 +152,10 @@ public sealed class MongoResourceRepository(MongoStore store) : IResourceReposit
         return (IReadOnlyList<Resource>)documents.Select(ResourceDocuments.FromBson).ToArray();
     });
 
+    /// <summary>Not tracked on MongoDB yet: search orders the whole match set (see docs/performance.md).</summary>
+    public Task<ResourcePage?> SearchInCreationOrderAsync(string? text, int offset, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<ResourcePage?>(null);
+
     public Task<long> CountAsync(CancellationToken cancellationToken) => ReadAsync(() => Count(cancellationToken));
 
     public Task<IReadOnlySet<Guid>> FindExistingAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) => ReadAsync(async () =>

@@ -93,27 +93,87 @@ public sealed class SqliteResourceRepository(
         return new ResourcePage(records.Select(ToDomain).ToArray(), await CountStoredAsync(cancellationToken));
     });
 
-    public Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken) => Guarded(async () =>
+    public Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken) => Guarded(() => InReadSnapshot(async () =>
+    {
+        var records = await Matches(text).Include(r => r.Dependencies).AsSplitQuery().ToListAsync(cancellationToken);
+        return (IReadOnlyList<Resource>)records.Select(ToDomain).ToArray();
+    }, cancellationToken));
+
+    public Task<ResourcePage?> SearchInCreationOrderAsync(string? text, int offset, int limit, CancellationToken cancellationToken) => Guarded(() => InReadSnapshot(async () =>
+    {
+        // ForwardDependencies is kept by triggers (migration ForwardDependencies): while it is
+        // empty, every dependency points at an earlier resource, so ordering by (CreatedAt, Id) is
+        // exactly the topological order with its tie-break, for any subset of resources.
+        var anyForward = await db.Database
+            .SqlQueryRaw<long>("SELECT EXISTS (SELECT 1 FROM ForwardDependencies) AS Value")
+            .SingleAsync(cancellationToken);
+        if (anyForward != 0)
+        {
+            return null;
+        }
+        var matches = Matches(text);
+        var records = await matches
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Skip(offset).Take(limit)
+            .Include(r => r.Dependencies)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        var total = string.IsNullOrEmpty(text) ? await CountStoredAsync(cancellationToken) : await matches.LongCountAsync(cancellationToken);
+        return (ResourcePage?)new ResourcePage(records.Select(ToDomain).ToArray(), total);
+    }, cancellationToken));
+
+    /// <summary>
+    /// Runs several statements on one snapshot: a deferred transaction in WAL mode reads one
+    /// committed state and never blocks writers. Inside a write transaction it uses that one.
+    /// </summary>
+    private async Task<T> InReadSnapshot<T>(Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await read();
+        }
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            await using var snapshot = connection.BeginTransaction(deferred: true);
+            await db.Database.UseTransactionAsync(snapshot, cancellationToken);
+            try
+            {
+                return await read();
+            }
+            finally
+            {
+                await db.Database.UseTransactionAsync(null, cancellationToken);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The search rule as a query: a plain substring of the lowercased name or description.</summary>
+    private IQueryable<ResourceRecord> Matches(string? text)
     {
         var query = db.Resources.AsNoTracking();
-        if (!string.IsNullOrEmpty(text))
+        if (string.IsNullOrEmpty(text))
         {
-            // Keys are lowercased in .NET at write time: Unicode-aware case folding, and no LIKE
-            // wildcards to escape in user text.
-            var key = text.ToLowerInvariant();
-            if (key.EnumerateRunes().Count() >= MinimumIndexedLength)
-            {
-                // The trigram index narrows to candidates without a table scan; the exact test below
-                // keeps the semantics identical to the scan (a plain substring of either key).
-                query = db.Resources.FromSqlRaw(
-                    "SELECT * FROM Resources WHERE Id IN (SELECT Id FROM ResourceSearch WHERE ResourceSearch MATCH {0})",
-                    "{NameKey DescriptionKey} : \"" + key.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"").AsNoTracking();
-            }
-            query = query.Where(r => r.NameKey.Contains(key) || (r.DescriptionKey != null && r.DescriptionKey.Contains(key)));
+            return query;
         }
-        var records = await query.Include(r => r.Dependencies).AsSplitQuery().ToListAsync(cancellationToken);
-        return (IReadOnlyList<Resource>)records.Select(ToDomain).ToArray();
-    });
+        // Keys are lowercased in .NET at write time: Unicode-aware case folding, and no LIKE
+        // wildcards to escape in user text.
+        var key = text.ToLowerInvariant();
+        if (key.EnumerateRunes().Count() >= MinimumIndexedLength)
+        {
+            // The trigram index narrows to candidates without a table scan; the exact test below
+            // keeps the semantics identical to the scan (a plain substring of either key).
+            query = db.Resources.FromSqlRaw(
+                "SELECT * FROM Resources WHERE Id IN (SELECT Id FROM ResourceSearch WHERE ResourceSearch MATCH {0})",
+                "{NameKey DescriptionKey} : \"" + key.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"").AsNoTracking();
+        }
+        return query.Where(r => r.NameKey.Contains(key) || (r.DescriptionKey != null && r.DescriptionKey.Contains(key)));
+    }
 
     /// <summary>FTS5's trigram tokenizer indexes three characters at a time; shorter texts are matched by a scan.</summary>
     private const int MinimumIndexedLength = 3;

@@ -20,7 +20,9 @@ public sealed class CreateResourceHandler(IResourceRepository repository, TimePr
         // dependency exists, inside the write transaction, is the whole graph rule for create.
         await using var transaction = await repository.BeginWriteAsync(cancellationToken);
         await ResourceRules.EnsureDependenciesExistAsync(repository, dependencies, cancellationToken);
-        var resource = Resource.Create(Guid.CreateVersion7(clock.GetUtcNow()), command.Name!, command.Description, dependencies, clock.GetUtcNow());
+        // Taken inside the write transaction, so creation times and ids follow commit order.
+        var now = clock.GetUtcNow();
+        var resource = Resource.Create(ResourceIds.NewId(now), command.Name!, command.Description, dependencies, now);
         await repository.AddAsync(resource, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

@@ -39,11 +39,17 @@ public sealed class SqliteHarness : IRepositoryHarness
 
     public string ConnectionString => _connectionString;
 
-    public IResourceRepository CreateRepository()
+    /// <summary>The temp directory holding the database file; removed on dispose.</summary>
+    public string DirectoryPath => _directory;
+
+    public IResourceRepository CreateRepository() => CreateRepository(_readPool);
+
+    /// <summary>A repository reading by id through <paramref name="readPool"/>, or through EF Core when null.</summary>
+    public SqliteResourceRepository CreateRepository(SqliteReadPool? readPool)
     {
         var db = NewContext();
         _contexts.Add(db);
-        return new SqliteResourceRepository(db, _gate, _options, _readPool);
+        return new SqliteResourceRepository(db, _gate, _options, readPool);
     }
 
     private ResourceDbContext NewContext() =>

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using CrudCqrs.Domain.Resources;
-using CrudCqrs.Infrastructure.Persistence;
+using CrudCqrs.Infrastructure.IntegrationTests.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 
@@ -15,32 +13,20 @@ namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 /// </summary>
 public sealed class SqliteReadPoolTests : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("crudcqrs-readpool-").FullName;
-    private readonly SqliteWriteGate _gate = new();
-    private readonly List<ResourceDbContext> _contexts = [];
-    private string _connectionString = null!;
+    private SqliteHarness _harness = null!;
     private SqliteReadPool _pool = null!;
 
     public async Task InitializeAsync()
     {
-        _connectionString = $"Data Source={Path.Combine(_directory, "read.db")}";
-        await using var db = NewContext();
-        await db.Database.MigrateAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        _harness = await SqliteHarness.CreateAsync(timeoutSeconds: 5);
         // Small on purpose: the concurrency test needs more readers than pooled connections.
-        _pool = new SqliteReadPool(_connectionString, capacity: 2);
+        _pool = new SqliteReadPool(_harness.ConnectionString, capacity: 2);
     }
 
     public async Task DisposeAsync()
     {
         _pool.Dispose();
-        foreach (var db in _contexts)
-        {
-            await db.DisposeAsync();
-        }
-        _gate.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        await _harness.DisposeAsync();
     }
 
     [Fact]
@@ -164,7 +150,7 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
             Assert.Equal(ActivityKind.Client, span.Kind);
             Assert.Equal("SELECT Resources", span.DisplayName);
             Assert.Equal("sqlite", span.GetTagItem("db.system.name"));
-            Assert.Equal("read.db", span.GetTagItem("db.namespace"));
+            Assert.Equal("test.db", span.GetTagItem("db.namespace"));
             Assert.Equal(ActivityStatusCode.Unset, span.Status);
         });
     }
@@ -175,8 +161,8 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         var writer = Repository(pooled: false);
         var resource = Resource.Create(Guid.CreateVersion7(), "kept?", null, [], Now(0));
         await writer.AddAsync(resource, CancellationToken.None);
-        var copy = Path.Combine(_directory, "copy.db");
-        await using (var connection = new SqliteConnection(_connectionString))
+        var copy = Path.Combine(_harness.DirectoryPath, "copy.db");
+        await using (var connection = new SqliteConnection(_harness.ConnectionString))
         {
             await connection.OpenAsync();
             await using var vacuum = connection.CreateCommand();
@@ -192,15 +178,7 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         Assert.Throws<SqliteException>(() => unpooled.Find(resource.Id, CancellationToken.None));
     }
 
-    private SqliteResourceRepository Repository(bool pooled)
-    {
-        var db = NewContext();
-        _contexts.Add(db);
-        return new SqliteResourceRepository(db, _gate, Options.Create(new DatabaseOptions()), pooled ? _pool : null);
-    }
-
-    private ResourceDbContext NewContext() =>
-        new(new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(_connectionString).Options);
+    private SqliteResourceRepository Repository(bool pooled) => _harness.CreateRepository(pooled ? _pool : null);
 
     private static DateTimeOffset Now(int step) => new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(step);
 

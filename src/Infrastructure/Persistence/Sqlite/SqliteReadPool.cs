@@ -51,9 +51,10 @@ public sealed class SqliteReadPool : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var span = StartSpan();
-        var session = Rent();
+        ReadSession? session = null;
         try
         {
+            session = Rent();
             var resource = session.Find(id);
             Return(session);
             return resource;
@@ -61,7 +62,7 @@ public sealed class SqliteReadPool : IDisposable
         catch (Exception exception)
         {
             // A session that failed may hold a broken statement or connection: never reuse it.
-            session.Dispose();
+            session?.Dispose();
             if (span is not null)
             {
                 span.SetStatus(ActivityStatusCode.Error, exception.Message);
@@ -97,12 +98,13 @@ public sealed class SqliteReadPool : IDisposable
 
     private void Return(ReadSession session)
     {
-        if (!_disposed && Interlocked.Increment(ref _idleCount) <= _capacity)
+        if (Interlocked.Increment(ref _idleCount) <= _capacity && !_disposed)
         {
             _idle.Enqueue(session);
-            if (_disposed && _idle.TryDequeue(out var late))
+            // Dispose may have emptied the queue just before this session went in.
+            if (_disposed)
             {
-                late.Dispose();
+                CloseIdle();
             }
             return;
         }
@@ -114,6 +116,11 @@ public sealed class SqliteReadPool : IDisposable
     public void Dispose()
     {
         _disposed = true;
+        CloseIdle();
+    }
+
+    private void CloseIdle()
+    {
         while (_idle.TryDequeue(out var session))
         {
             session.Dispose();

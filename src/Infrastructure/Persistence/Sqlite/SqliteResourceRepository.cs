@@ -44,18 +44,7 @@ public sealed class SqliteResourceRepository(
         // Inside a write transaction the read must see the transaction's own connection.
         if (readPool is not null && db.Database.CurrentTransaction is null)
         {
-            try
-            {
-                return Task.FromResult(readPool.Find(id, cancellationToken));
-            }
-            catch (Exception exception) when (SqliteFailures.IsUnavailable(exception))
-            {
-                return Task.FromException<Resource?>(Unavailable(exception));
-            }
-            catch (Exception exception)
-            {
-                return Task.FromException<Resource?>(exception);
-            }
+            return Guarded(() => Task.FromResult(readPool.Find(id, cancellationToken)));
         }
         return Guarded(async () =>
         {
@@ -329,12 +318,9 @@ public sealed class SqliteResourceRepository(
         }
         catch (Exception exception) when (SqliteFailures.IsUnavailable(exception))
         {
-            throw Unavailable(exception);
+            throw new StoreUnavailableException("The SQLite database is unavailable: " + SqliteFailures.Describe(exception), exception);
         }
     }
-
-    private static StoreUnavailableException Unavailable(Exception exception) =>
-        new("The SQLite database is unavailable: " + SqliteFailures.Describe(exception), exception);
 
     private sealed record EdgeRow(string ResourceId, string DependsOnId, int Position);
 

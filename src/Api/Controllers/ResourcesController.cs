@@ -6,6 +6,7 @@ using CrudCqrs.Application.Resources.ListResources;
 using CrudCqrs.Application.Resources.UpdateResource;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 
 namespace CrudCqrs.Api.Controllers;
 
@@ -50,15 +51,31 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
         return Ok(page.Items);
     }
 
-    /// <summary>Reads one resource.</summary>
+    /// <summary>Reads one resource; 304 without a body when <c>If-None-Match</c> names its current ETag.</summary>
     [HttpGet("{id}")]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<ActionResult<ResourceDto>> Get([RawId] string id, CancellationToken cancellationToken)
     {
         var resource = await sender.Send(new GetResourceQuery(id), cancellationToken);
         Response.Headers.ETag = resource.ETag;
+        if (IsNotModified(resource.ETag))
+        {
+            return StatusCode(StatusCodes.Status304NotModified);
+        }
         return Ok(resource);
+    }
+
+    /// <summary>RFC 9110's <c>If-None-Match</c>: weak comparison, <c>*</c> matches any current resource.</summary>
+    private bool IsNotModified(string currentETag)
+    {
+        var ifNoneMatch = Request.GetTypedHeaders().IfNoneMatch;
+        if (ifNoneMatch.Count == 0 || !EntityTagHeaderValue.TryParse(currentETag, out var current))
+        {
+            return false;
+        }
+        return ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
     }
 
     /// <summary>Partially updates a resource; refused with the cycle's path if it would close one.</summary>

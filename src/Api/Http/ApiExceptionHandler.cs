@@ -1,4 +1,5 @@
 using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Errors;
 using CrudCqrs.Domain.Resources;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -25,7 +26,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         {
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
         }
-        if (problem.Status == StatusCodes.Status500InternalServerError)
+        if (problem.Status == ErrorKinds.Internal.Status)
         {
             logger.LogError(exception, "Unhandled exception on {method} {path}", context.Request.Method, context.Request.Path.Value);
         }
@@ -34,57 +35,63 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
     }
 
     /// <summary>True for exceptions that are answers, not faults: the framework need not log them.</summary>
-    public static bool IsExpected(Exception exception) =>
-        exception is DomainException or ValidationException or StoreUnavailableException or OperationCanceledException
-            or BadHttpRequestException;
+    public static bool IsExpected(Exception exception) => KindOf(exception) != ErrorKinds.Internal;
+
+    /// <summary>
+    /// The table's kind for an exception. The framework's bad-request exceptions are known here
+    /// only by their status; one the table has no row for is still the client's fault.
+    /// </summary>
+    private static ErrorKind KindOf(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad when ErrorKinds.ForStatus(bad.StatusCode) is var kind && kind.Status == bad.StatusCode => kind,
+        BadHttpRequestException => ErrorKinds.MalformedRequest,
+        _ => ErrorKinds.Of(exception),
+    };
 
     private static ProblemDetails ToProblem(HttpContext context, Exception exception)
     {
+        var kind = KindOf(exception);
+        if (kind == ErrorKinds.ClientClosedRequest && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Cancelled by something other than the client: a fault, not an answer.
+            kind = ErrorKinds.Internal;
+        }
+        // A bad request keeps the status the server chose (408, 431, ...), whatever its kind.
+        var status = exception is BadHttpRequestException bad ? bad.StatusCode : kind.Status;
+        var problem = ProblemFactory.Create(context, status, kind.Title, Detail(kind, exception), kind.Name);
         switch (exception)
         {
             case ValidationException validation:
-            {
-                var problem = ProblemFactory.Create(context, 422, "Validation failed", "One or more fields are invalid.", ErrorNames.Validation);
                 problem.Extensions["errors"] = validation.Errors
                     .GroupBy(e => e.PropertyName)
                     .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray());
-                return problem;
-            }
+                break;
             case UnknownDependenciesException unknown:
-            {
-                var problem = ProblemFactory.Create(context, 422, "Validation failed", "Some dependencies do not exist.", ErrorNames.Validation);
                 problem.Extensions["errors"] = unknown.UnknownByPosition.ToDictionary(
                     p => $"dependencies[{p.Key}]", p => new[] { $"Resource '{p.Value}' does not exist." });
-                return problem;
-            }
+                break;
             case ResourceNotFoundException notFound:
-            {
-                var problem = ProblemFactory.Create(context, 404, "Resource not found", Shorten(notFound.Message), ErrorNames.NotFound);
                 problem.Extensions["resourceId"] = notFound.ResourceId;
-                return problem;
-            }
+                break;
             case CircularDependencyException cycle:
-            {
-                var problem = ProblemFactory.Create(context, 422, "Circular dependency", cycle.Message, ErrorNames.CircularDependency);
                 problem.Extensions["cycle"] = cycle.Cycle.Select(id => id.ToString()).ToArray();
-                return problem;
-            }
-            case PreconditionFailedException precondition:
-                return ProblemFactory.Create(context, 412, "Precondition failed", precondition.Message, ErrorNames.PreconditionFailed);
-            case StoreUnavailableException:
-                return ProblemFactory.Create(context, 503, "Database unavailable",
-                    $"The database is unavailable; retry in {RetryAfterSeconds} seconds.", ErrorNames.DatabaseUnavailable);
-            case BadHttpRequestException { StatusCode: 413 }:
-                return ProblemFactory.Create(context, 413, "Payload too large", $"The request body exceeds {JsonBodyInputFormatter.MaxBodyBytes} bytes.", ErrorNames.PayloadTooLarge);
-            case BadHttpRequestException bad:
-                return ProblemFactory.Create(context, bad.StatusCode, "Bad request", "The request could not be read.", ErrorNames.ForStatus(bad.StatusCode));
-            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
-                // The client is gone; the status is for logs and telemetry only.
-                return ProblemFactory.Create(context, 499, "Client closed request", null, "ClientClosedRequest");
-            default:
-                return ProblemFactory.Create(context, 500, "Internal error", "An unexpected error occurred; the trace id identifies it in the logs.", ErrorNames.Internal);
+                break;
         }
+        return problem;
     }
+
+    private static string? Detail(ErrorKind kind, Exception exception) => exception switch
+    {
+        _ when kind == ErrorKinds.Internal => "An unexpected error occurred; the trace id identifies it in the logs.",
+        ValidationException => "One or more fields are invalid.",
+        UnknownDependenciesException => "Some dependencies do not exist.",
+        ResourceNotFoundException => Shorten(exception.Message),
+        CircularDependencyException or PreconditionFailedException => exception.Message,
+        StoreUnavailableException => $"The database is unavailable; retry in {RetryAfterSeconds} seconds.",
+        BadHttpRequestException when kind == ErrorKinds.PayloadTooLarge => $"The request body exceeds {JsonBodyInputFormatter.MaxBodyBytes} bytes.",
+        BadHttpRequestException => "The request could not be read.",
+        _ => null,
+    };
 
     private static string Shorten(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }

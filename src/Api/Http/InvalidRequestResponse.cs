@@ -1,3 +1,4 @@
+using CrudCqrs.Application.Errors;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CrudCqrs.Api.Http;
@@ -16,13 +17,13 @@ public static class InvalidRequestResponse
         switch (bodyProblem)
         {
             case BodyProblem.TooLarge:
-                problem = ProblemFactory.Create(http, 413, "Payload too large", $"The request body exceeds {JsonBodyInputFormatter.MaxBodyBytes} bytes.", ErrorNames.PayloadTooLarge);
+                problem = ProblemFactory.Create(http, ErrorKinds.PayloadTooLarge, $"The request body exceeds {JsonBodyInputFormatter.MaxBodyBytes} bytes.");
                 break;
             case BodyProblem.Malformed:
-                problem = ProblemFactory.Create(http, 400, "Malformed request", FirstMessage(context) ?? "The request body is not valid JSON.", ErrorNames.Malformed);
+                problem = ProblemFactory.Create(http, ErrorKinds.MalformedRequest, FirstMessage(context) ?? "The request body is not valid JSON.");
                 break;
             default:
-                problem = ProblemFactory.Create(http, 422, "Validation failed", "One or more fields are invalid.", ErrorNames.Validation);
+                problem = ProblemFactory.Create(http, ErrorKinds.Validation, "One or more fields are invalid.");
                 problem.Extensions["errors"] = context.ModelState
                     .Where(entry => entry.Value is { Errors.Count: > 0 })
                     .ToDictionary(

@@ -1,39 +1,16 @@
 using System.Diagnostics;
+using CrudCqrs.Application.Errors;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CrudCqrs.Api.Http;
 
-/// <summary>The <c>error</c> names of API.md, kept from the older service.</summary>
-public static class ErrorNames
-{
-    public const string Validation = "ValidationError";
-    public const string Malformed = "MalformedRequest";
-    public const string NotFound = "NotFoundError";
-    public const string CircularDependency = "CircularDependencyError";
-    public const string PreconditionFailed = "PreconditionFailed";
-    public const string PayloadTooLarge = "PayloadTooLarge";
-    public const string DatabaseUnavailable = "DatabaseUnavailable";
-    public const string Internal = "InternalError";
-    public const string MethodNotAllowed = "MethodNotAllowed";
-    public const string UnsupportedMediaType = "UnsupportedMediaType";
-
-    public static string ForStatus(int status) => status switch
-    {
-        400 => Malformed,
-        404 => NotFound,
-        405 => MethodNotAllowed,
-        412 => PreconditionFailed,
-        413 => PayloadTooLarge,
-        415 => UnsupportedMediaType,
-        422 => Validation,
-        503 => DatabaseUnavailable,
-        _ => Internal,
-    };
-}
-
 /// <summary>Builds every RFC 9457 body the API sends, so all of them carry <c>error</c> and <c>traceId</c>.</summary>
 public static class ProblemFactory
 {
+    /// <summary>A problem of one kind of <see cref="ErrorKinds"/>: its status, title and <c>error</c> name.</summary>
+    public static ProblemDetails Create(HttpContext context, ErrorKind kind, string? detail) =>
+        Create(context, kind.Status, kind.Title, detail, kind.Name);
+
     public static ProblemDetails Create(HttpContext context, int status, string title, string? detail, string? error = null)
     {
         var problem = new ProblemDetails
@@ -55,7 +32,7 @@ public static class ProblemFactory
         problem.Type = $"https://httpstatuses.io/{status}";
         problem.Instance ??= context.Request.Path.Value;
         problem.Extensions.Remove("traceId");
-        problem.Extensions["error"] = error ?? (problem.Extensions.TryGetValue("error", out var existing) && existing is string name ? name : ErrorNames.ForStatus(status));
+        problem.Extensions["error"] = error ?? (problem.Extensions.TryGetValue("error", out var existing) && existing is string name ? name : ErrorKinds.ForStatus(status).Name);
         problem.Extensions["traceId"] = TraceHeaders.TraceId(context) ?? Activity.Current?.TraceId.ToHexString();
     }
 

@@ -34,7 +34,7 @@ public static class Operation<TMessage>
     }
 }
 
-/// <summary>The error categories of DECISIONS.md, as <c>error.type</c> values.</summary>
+/// <summary>The <c>error.type</c> categories; <see cref="Errors.ErrorKinds"/> says which failure has which.</summary>
 public static class ErrorTypes
 {
     public const string Validation = "validation";
@@ -45,18 +45,8 @@ public static class ErrorTypes
     public const string Cancelled = "cancelled";
     public const string Internal = "internal";
 
-    public static string Of(Exception exception) => exception switch
-    {
-        FluentValidation.ValidationException or Domain.Resources.UnknownDependenciesException => Validation,
-        Domain.Resources.ResourceNotFoundException => NotFound,
-        Domain.Resources.CircularDependencyException => CircularDependency,
-        Domain.Resources.PreconditionFailedException => PreconditionFailed,
-        Abstractions.StoreUnavailableException => DatabaseUnavailable,
-        OperationCanceledException => Cancelled,
-        _ => Internal,
-    };
+    public static string Of(Exception exception) => Errors.ErrorKinds.Of(exception).ErrorType;
 
     /// <summary>Failures the client caused; logged as warnings, not errors.</summary>
-    public static bool IsClientError(string errorType) =>
-        errorType is Validation or NotFound or CircularDependency or PreconditionFailed or Cancelled;
+    public static bool IsClientError(string errorType) => Errors.ErrorKinds.ForErrorType(errorType).IsClientError;
 }

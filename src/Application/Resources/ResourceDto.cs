@@ -3,7 +3,7 @@ using CrudCqrs.Domain.Resources;
 
 namespace CrudCqrs.Application.Resources;
 
-/// <summary>A resource as clients see it (see API.md); <see cref="ETag"/> travels as a header, not in the body.</summary>
+/// <summary>A resource as clients see it (see docs/api.md); <see cref="ETag"/> travels as a header, not in the body.</summary>
 public sealed record ResourceDto(
     string Id,
     string Name,

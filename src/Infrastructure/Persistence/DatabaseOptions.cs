@@ -6,7 +6,7 @@ public enum DatabaseProvider
     MongoDb,
 }
 
-/// <summary>The <c>Database</c> section and the connection strings of CONFIG.md.</summary>
+/// <summary>The <c>Database</c> section and the connection strings (docs/configuration.md).</summary>
 public sealed class DatabaseOptions
 {
     public const string SectionName = "Database";

@@ -39,4 +39,44 @@ public sealed class GetResourceTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync(a.Id, new { description = "changed" })).Status);
         Assert.NotEqual(first, (await _client.GetResourceAsync(a.Id)).ETag);
     }
+
+    [Fact]
+    public async Task If_none_match_with_the_current_etag_is_304_with_the_etag_and_no_body()
+    {
+        var a = await _client.CreateAsync("conditional");
+        var etag = (await _client.GetResourceAsync(a.Id)).ETag!;
+
+        foreach (var ifNoneMatch in new[] { etag, "*", $"\"stale\", {etag}", $"W/{etag}" })
+        {
+            var response = await SendIfNoneMatchAsync(a.Id, ifNoneMatch);
+            Assert.Equal(HttpStatusCode.NotModified, response.Status);
+            Assert.Equal(etag, response.ETag);
+            Assert.Equal("", response.Body);
+        }
+    }
+
+    [Fact]
+    public async Task If_none_match_with_an_old_etag_is_200_with_the_resource()
+    {
+        var a = await _client.CreateAsync("conditional changed");
+        var old = (await _client.GetResourceAsync(a.Id)).ETag!;
+        Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync(a.Id, new { description = "changed" })).Status);
+
+        var response = await SendIfNoneMatchAsync(a.Id, old);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.NotEqual(old, response.ETag);
+        Assert.Equal("changed", response.Resource.Description);
+    }
+
+    [Fact]
+    public async Task If_none_match_on_an_unknown_id_is_still_404()
+    {
+        var id = Guid.NewGuid().ToString();
+        (await SendIfNoneMatchAsync(id, "*")).AssertProblem(404, "NotFoundError");
+    }
+
+    private Task<ApiResponse> SendIfNoneMatchAsync(string id, string ifNoneMatch) =>
+        _client.SendAsync(HttpMethod.Get, $"{ApiCalls.Resources}/{id}",
+            configure: request => request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch));
 }

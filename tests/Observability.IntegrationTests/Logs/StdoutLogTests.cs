@@ -6,7 +6,7 @@ using CrudCqrs.Observability.IntegrationTests.Support;
 
 namespace CrudCqrs.Observability.IntegrationTests.Logs;
 
-/// <summary>Property 20 and the logging contract, read from the stdout of the real process.</summary>
+/// <summary>Property 20 of docs/observability-properties.md and the logging contract, read from the stdout of the real process.</summary>
 public sealed partial class StdoutLogTests
 {
     [Fact]

@@ -13,7 +13,7 @@ using OpenTelemetry.Logs;
 namespace CrudCqrs.Observability.IntegrationTests.Pipeline;
 
 /// <summary>
-/// The design's properties 1–20 over random sequences of operations against the real host:
+/// Properties 1–20 of docs/observability-properties.md over random sequences of operations against the real host:
 /// every request is checked span by span and log by log against what its HTTP answer says
 /// happened, and the metrics are checked against the whole sequence.
 /// </summary>

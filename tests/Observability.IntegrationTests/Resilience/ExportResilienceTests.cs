@@ -10,7 +10,7 @@ using OpenTelemetry.Trace;
 namespace CrudCqrs.Observability.IntegrationTests.Resilience;
 
 /// <summary>
-/// Properties 23 and 24: with the collector gone or hanging, requests still succeed at their
+/// Properties 23 and 24 of docs/observability-properties.md: with the collector gone or hanging, requests still succeed at their
 /// usual speed, and the export failures are counted and logged instead.
 /// </summary>
 public sealed class ExportResilienceTests
@@ -121,7 +121,7 @@ public sealed class ExportResilienceTests
     }
 }
 
-/// <summary>Property 22: with observability off nothing is collected or exported, and requests are unaffected.</summary>
+/// <summary>Property 22 of docs/observability-properties.md: with observability off nothing is collected or exported, and requests are unaffected.</summary>
 public sealed class DisabledObservabilityTests
 {
     private sealed class DisabledApp : ObservedApp

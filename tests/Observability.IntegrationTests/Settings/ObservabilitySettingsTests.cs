@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace CrudCqrs.Observability.IntegrationTests.Settings;
 
-/// <summary>Property 21 (every setting given in the environment is used) and CONFIG.md's precedence and fallbacks.</summary>
+/// <summary>Property 21 of docs/observability-properties.md (every setting given is used), with the precedence and fallbacks of docs/configuration.md.</summary>
 public sealed class ObservabilitySettingsTests
 {
     private static ObservabilitySettings Resolve(params (string Key, string? Value)[] values) =>

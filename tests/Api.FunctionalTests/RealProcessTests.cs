@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace CrudCqrs.Api.FunctionalTests;
@@ -11,9 +12,14 @@ public sealed class TwoProcessesFixture : IAsyncLifetime
 {
     public string DirectoryPath { get; } = Path.Combine(Path.GetTempPath(), "crudcqrs-functional", "procs-" + Guid.NewGuid().ToString("N"));
 
-    public ApiProcess First { get; private set; } = null!;
+    public ServiceProcess First { get; private set; } = null!;
 
-    public ApiProcess Second { get; private set; } = null!;
+    public ServiceProcess Second { get; private set; } = null!;
+
+    /// <summary>Clients that fail the test on any 500 or leaking problem.</summary>
+    public HttpClient FirstClient { get; private set; } = null!;
+
+    public HttpClient SecondClient { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -23,15 +29,25 @@ public sealed class TwoProcessesFixture : IAsyncLifetime
         // A generous store timeout: these tests are about what races leave behind, and a loaded
         // test machine must not turn a long wait for the lock into a 503 (HealthTests cover that).
         var started = await Task.WhenAll(
-            ApiProcess.StartAsync(database, DirectoryPath, "--Database:TimeoutSeconds=30"),
-            ApiProcess.StartAsync(database, DirectoryPath, "--Database:TimeoutSeconds=30"));
+            ApiProcesses.StartAsync(database, ("Database__TimeoutSeconds", "30")),
+            ApiProcesses.StartAsync(database, ("Database__TimeoutSeconds", "30")));
         (First, Second) = (started[0], started[1]);
+        FirstClient = First.CreateClient(new ServerErrorGuard());
+        SecondClient = Second.CreateClient(new ServerErrorGuard());
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        First?.Dispose();
-        Second?.Dispose();
+        FirstClient?.Dispose();
+        SecondClient?.Dispose();
+        if (First is not null)
+        {
+            await First.DisposeAsync();
+        }
+        if (Second is not null)
+        {
+            await Second.DisposeAsync();
+        }
         SqliteConnection.ClearAllPools();
         try
         {
@@ -40,15 +56,14 @@ public sealed class TwoProcessesFixture : IAsyncLifetime
         catch (IOException)
         {
         }
-        return Task.CompletedTask;
     }
 }
 
 public sealed class RealProcessTests(TwoProcessesFixture processes) : IClassFixture<TwoProcessesFixture>
 {
-    private HttpClient One => processes.First.Client;
+    private HttpClient One => processes.FirstClient;
 
-    private HttpClient Two => processes.Second.Client;
+    private HttpClient Two => processes.SecondClient;
 
     [Fact]
     public async Task Both_processes_see_the_same_store()

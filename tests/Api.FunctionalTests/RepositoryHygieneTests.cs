@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests;
 
@@ -9,7 +10,7 @@ namespace CrudCqrs.Api.FunctionalTests;
 /// </summary>
 public sealed partial class RepositoryHygieneTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     /// <summary>Text that only makes sense on a machine with documents beside the repository.</summary>
     private static readonly string[] OutsideReferences = ["../shared", "/work/", "design's propert"];
@@ -104,16 +105,6 @@ public sealed partial class RepositoryHygieneTests
         {
             return null; // no git on this machine
         }
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CrudCqrs.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("CrudCqrs.sln not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>Inline Markdown links and images: <c>[text](target)</c>, the target up to a space or ')'.</summary>

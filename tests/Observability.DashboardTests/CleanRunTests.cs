@@ -13,7 +13,7 @@ public class CleanRunTests
     public async Task Error_rate_and_circular_dependency_alerts_stay_inactive_when_every_request_succeeds()
     {
         var binary = Tools.Require("prometheus");
-        await using var service = await ServiceProcess.StartAsync();
+        await using var service = await MeteredService.StartAsync();
         await using var prometheus = await PrometheusServer.StartAsync(binary, service.Port);
         await prometheus.WaitUntilScrapedAsync();
 

@@ -26,7 +26,7 @@ public sealed class SwaggerUiBrowserTests : IDisposable
             Skip.If(true, $"no browser: {ChromiumPath} is not installed (apt-get install -y chromium)");
         }
 
-        using var api = await ApiProcess.StartAsync(Path.Combine(_directory, "browser.db"), _directory);
+        await using var api = await ApiProcesses.StartAsync(Path.Combine(_directory, "browser.db"));
         var dom = await DumpRenderedDomAsync(new Uri(api.BaseAddress, "/swagger/index.html"));
 
         Assert.Contains("CrudCqrs API", dom);

@@ -5,7 +5,7 @@ namespace CrudCqrs.Application.UnitTests.Persistence;
 /// <summary>What the cycle check reads: only the part of the graph reachable from the new dependencies.</summary>
 public sealed class LoadReachableDependenciesTests : IDisposable
 {
-    private readonly SqliteStore _store = new();
+    private readonly SqliteHandlers _store = new();
     private readonly Dictionary<string, Guid> _ids = [];
 
     public void Dispose() => _store.Dispose();
@@ -15,7 +15,7 @@ public sealed class LoadReachableDependenciesTests : IDisposable
     {
         var id = Guid.CreateVersion7();
         _ids[name] = id;
-        var resource = Resource.Create(id, name, null, dependencies.Select(d => _ids[d]).ToArray(), SqliteStore.Start);
+        var resource = Resource.Create(id, name, null, dependencies.Select(d => _ids[d]).ToArray(), SqliteHandlers.Start);
         await _store.Repository.AddAsync(resource, CancellationToken.None);
     }
 

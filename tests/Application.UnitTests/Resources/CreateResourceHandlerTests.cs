@@ -9,7 +9,7 @@ public sealed class CreateResourceHandlerTests : ResourceHandlerTestBase
     public async Task Stores_the_normalized_resource_and_returns_it()
     {
         var dependency = await CreateAsync("dependency");
-        Store.Clock.Now = SqliteStore.Start.AddHours(1).AddTicks(12_345);
+        Store.Clock.Now = SqliteHandlers.Start.AddHours(1).AddTicks(12_345);
 
         var created = await Store.Create.Handle(
             new CreateResourceCommand("  Frontend App ", "  ", [dependency.Id]), CancellationToken.None);
@@ -19,7 +19,7 @@ public sealed class CreateResourceHandlerTests : ResourceHandlerTestBase
         Assert.Equal("Frontend App", created.Name);
         Assert.Null(created.Description);
         Assert.Equal(new[] { dependency.Id }, created.Dependencies);
-        var expectedTime = SqliteStore.Start.AddHours(1).AddMilliseconds(1).UtcDateTime;
+        var expectedTime = SqliteHandlers.Start.AddHours(1).AddMilliseconds(1).UtcDateTime;
         Assert.Equal(expectedTime, created.CreatedAt);
         Assert.Equal(expectedTime, created.UpdatedAt);
         Assert.Equal(DateTimeKind.Utc, created.CreatedAt.Kind);

@@ -34,7 +34,7 @@ public sealed class GraphHandlersModelTests
     {
         await Sequences.SampleAsync(async steps =>
         {
-            using var store = new SqliteStore();
+            using var store = new SqliteHandlers();
             var model = new Dictionary<string, List<string>>();
             var order = new List<string>();
 
@@ -70,7 +70,7 @@ public sealed class GraphHandlersModelTests
         }, iter: 20, threads: 1);
     }
 
-    private static async Task UpdateAsync(SqliteStore store, Dictionary<string, List<string>> model, string target, List<string> dependencies)
+    private static async Task UpdateAsync(SqliteHandlers store, Dictionary<string, List<string>> model, string target, List<string> dependencies)
     {
         var after = model.ToDictionary(p => p.Key, p => p.Key == target ? dependencies : p.Value);
         var wouldCycle = HasCycle(after);
@@ -93,7 +93,7 @@ public sealed class GraphHandlersModelTests
         }
     }
 
-    private static async Task DeleteAsync(SqliteStore store, Dictionary<string, List<string>> model, string target, bool cascade)
+    private static async Task DeleteAsync(SqliteHandlers store, Dictionary<string, List<string>> model, string target, bool cascade)
     {
         var doomed = new HashSet<string> { target };
         if (cascade)

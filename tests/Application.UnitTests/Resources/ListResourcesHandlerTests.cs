@@ -14,7 +14,7 @@ public sealed class ListResourcesHandlerTests : ResourceHandlerTestBase
         var created = new List<ResourceDto>();
         foreach (var minute in new[] { 2, 0, 2, 1, 0, 2, 1 })
         {
-            Store.Clock.Now = SqliteStore.Start.AddMinutes(minute);
+            Store.Clock.Now = SqliteHandlers.Start.AddMinutes(minute);
             created.Add(await CreateAsync($"created at minute {minute}"));
         }
         return created;

@@ -7,7 +7,7 @@ namespace CrudCqrs.Application.UnitTests.Resources;
 
 public abstract class ResourceHandlerTestBase : IDisposable
 {
-    protected SqliteStore Store { get; } = new();
+    protected SqliteHandlers Store { get; } = new();
 
     protected async Task<ResourceDto> CreateAsync(string name, string? description = null, params ResourceDto[] dependencies) =>
         await Store.Create.Handle(new CreateResourceCommand(name, description, dependencies.Select(d => d.Id).ToArray()), CancellationToken.None);

@@ -1,76 +1,27 @@
 using CrudCqrs.Application.Abstractions;
-using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Infrastructure.IntegrationTests.Persistence;
 
-/// <summary>A real SQLite file in a temp directory, migrated like the service migrates it.</summary>
+/// <summary>The contract suite's view of the shared SQLite test database.</summary>
 public sealed class SqliteHarness : IRepositoryHarness
 {
-    private readonly string _directory;
-    private readonly string _connectionString;
-    private readonly SqliteWriteGate _gate = new();
-    private readonly IOptions<DatabaseOptions> _options;
-    private readonly List<ResourceDbContext> _contexts = [];
-    private readonly SqliteReadPool _readPool;
+    private readonly SqliteTestDatabase _database;
 
-    private SqliteHarness(string directory, int timeoutSeconds)
-    {
-        _directory = directory;
-        _connectionString = DependencyInjection.SqliteConnectionString($"Data Source={Path.Combine(directory, "test.db")}", timeoutSeconds);
-        _options = Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, TimeoutSeconds = timeoutSeconds });
-        // As the service wires it, so the contract suite covers the pooled read path too.
-        _readPool = new SqliteReadPool(_connectionString);
-    }
+    private SqliteHarness(SqliteTestDatabase database) => _database = database;
 
-    public static async Task<SqliteHarness> CreateAsync(int timeoutSeconds)
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "crudcqrs-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        var harness = new SqliteHarness(directory, timeoutSeconds);
-        await using var db = harness.NewContext();
-        await db.Database.MigrateAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        return harness;
-    }
+    public static async Task<SqliteHarness> CreateAsync(int timeoutSeconds) => new(await SqliteTestDatabase.CreateAsync(timeoutSeconds));
 
-    public string ConnectionString => _connectionString;
+    public string ConnectionString => _database.ConnectionString;
 
     /// <summary>The temp directory holding the database file; removed on dispose.</summary>
-    public string DirectoryPath => _directory;
+    public string DirectoryPath => _database.DirectoryPath;
 
-    public IResourceRepository CreateRepository() => CreateRepository(_readPool);
+    public IResourceRepository CreateRepository() => _database.CreateRepository();
 
     /// <summary>A repository reading by id through <paramref name="readPool"/>, or through EF Core when null.</summary>
-    public SqliteResourceRepository CreateRepository(SqliteReadPool? readPool)
-    {
-        var db = NewContext();
-        _contexts.Add(db);
-        return new SqliteResourceRepository(db, _gate, _options, readPool);
-    }
+    public SqliteResourceRepository CreateRepository(SqliteReadPool? readPool) => _database.CreateRepository(readPool);
 
-    private ResourceDbContext NewContext() =>
-        new(new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(_connectionString).Options);
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var db in _contexts)
-        {
-            await db.DisposeAsync();
-        }
-        _gate.Dispose();
-        _readPool.Dispose();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp file is harmless.
-        }
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

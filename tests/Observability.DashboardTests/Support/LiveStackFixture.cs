@@ -11,7 +11,7 @@ public sealed class LiveStackFixture : IAsyncLifetime
 {
     public const int Rounds = 6;
 
-    public ServiceProcess Service { get; private set; } = null!;
+    public MeteredService Service { get; private set; } = null!;
     public PrometheusServer? Prometheus { get; private set; }
     public string MetricsText { get; private set; } = "";
     public IReadOnlyDictionary<string, IReadOnlySet<string>> Metrics { get; private set; } = new Dictionary<string, IReadOnlySet<string>>();
@@ -19,7 +19,7 @@ public sealed class LiveStackFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Service = await ServiceProcess.StartAsync();
+        Service = await MeteredService.StartAsync();
         var prometheusBinary = Tools.Find("prometheus");
         if (prometheusBinary is not null)
         {

@@ -48,7 +48,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
                 static_configs:
                   - targets: ["127.0.0.1:{scrapePort}"]
             """);
-        var port = Tools.FreePort();
+        var port = TestSupport.FreePort.Next();
         var process = new ChildProcess(binary,
         [
             "--config.file=" + config,

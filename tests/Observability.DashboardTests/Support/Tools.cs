@@ -35,13 +35,4 @@ public static class Tools
         Skip.If(true, reason + $" Set {RequireVariable}=1 to fail instead of skipping.");
         return null!;
     }
-
-    public static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrudCqrs.Observability.IntegrationTests.Receivers;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 using Microsoft.Extensions.Logging;
 
 namespace CrudCqrs.Observability.IntegrationTests.Export;
@@ -21,7 +21,7 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
     {
         Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
         var serviceName = $"otlp-{protocol.Replace('/', '-')}-{Guid.NewGuid():N}"[..30];
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Observability__ServiceName"] = serviceName,
             ["Observability__OtlpProtocol"] = protocol,
@@ -89,7 +89,7 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
     {
         Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
         var serviceName = $"flush-{Guid.NewGuid():N}"[..24];
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Observability__ServiceName"] = serviceName,
             ["Observability__OtlpEndpoint"] = receiver.GrpcEndpoint.ToString(),

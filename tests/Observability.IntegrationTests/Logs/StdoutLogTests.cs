@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.IntegrationTests.Logs;
 
@@ -12,7 +12,7 @@ public sealed partial class StdoutLogTests
     [Fact]
     public async Task Every_stdout_line_is_one_json_object_with_the_contract_fields_and_the_last_lines_survive_shutdown()
     {
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Observability__ServiceName"] = "log-test-service",
         });
@@ -68,7 +68,7 @@ public sealed partial class StdoutLogTests
     [Fact]
     public async Task Text_format_gives_readable_lines()
     {
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string> { ["Logging__Format"] = "text" });
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?> { ["Logging__Format"] = "text" });
         var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "readable" });
         var trace = created.Headers.GetValues("X-Trace-Id").Single();
         await service.StopAsync(TimeSpan.FromSeconds(30));
@@ -81,7 +81,7 @@ public sealed partial class StdoutLogTests
     [Fact]
     public async Task A_bad_observability_setting_is_logged_by_key_and_degrades_readiness_without_stopping_the_service()
     {
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Observability__TracesSampleRate"] = "7",
             ["Observability__OtlpMetricsEndpoint"] = "not a url",
@@ -104,7 +104,7 @@ public sealed partial class StdoutLogTests
     [InlineData("ConnectionStrings__Sqlite", "Data Source", "ConnectionStrings__Sqlite")]
     public async Task A_database_setting_that_cannot_work_stops_the_start_with_one_line_naming_the_key(string key, string value, string named)
     {
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string> { [key] = value }, waitUntilReady: false);
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?> { [key] = value }, Readiness.None);
         var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.NotEqual(0, exitCode);

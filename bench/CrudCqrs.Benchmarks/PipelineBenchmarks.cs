@@ -177,8 +177,8 @@ internal sealed class UnusedRepository : IResourceRepository
     public Task<Domain.Resources.Resource?> FindAsync(Guid id, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<ResourcePage> ListAsync(int offset, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<ResourcePage> ListAfterAsync(ResourceCursor after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task<IReadOnlyList<Domain.Resources.Resource>> SearchAsync(string? text, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task<ResourcePage?> SearchInCreationOrderAsync(string? text, int offset, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<SearchPage> SearchAsync(string? text, int offset, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<SearchPage> SearchAfterAsync(string? text, long afterPosition, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<long> CountAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<IReadOnlySet<Guid>> FindExistingAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<IReadOnlyDictionary<Guid, IReadOnlyList<Guid>>> LoadReachableDependenciesAsync(IReadOnlyCollection<Guid> roots, Guid stopAt, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -12,17 +12,26 @@ public sealed class SearchController(ISender sender) : ControllerBase
 {
     /// <summary>
     /// Resources whose name or description contains <paramref name="q"/> (case-insensitive), in
-    /// topological order: dependencies before their dependents, ties by creation time, then id.
+    /// the store's dependency order: each after everything it depends on, directly or through
+    /// other resources; creation order where no resource depends on a later one. A full page also
+    /// carries <c>X-Next-Cursor</c> and a <c>Link: rel="next"</c>: pass it back as
+    /// <paramref name="cursor"/> (instead of <paramref name="offset"/>) to read deep pages at constant cost.
     /// </summary>
     [HttpGet]
     [ProducesResponseType<IReadOnlyList<ResourceDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<ActionResult<IReadOnlyList<ResourceDto>>> Search(
         [FromQuery] string? q = null, [FromQuery] int offset = 0, [FromQuery] int limit = Paging.DefaultLimit,
-        CancellationToken cancellationToken = default)
+        [FromQuery] string? cursor = null, CancellationToken cancellationToken = default)
     {
-        var page = await sender.Send(new SearchResourcesQuery(q, offset, limit), cancellationToken);
+        var page = await sender.Send(new SearchResourcesQuery(q, offset, limit, cursor), cancellationToken);
         Response.Headers["X-Total-Count"] = page.TotalCount.ToString();
+        if (page.NextCursor is { } next)
+        {
+            Response.Headers["X-Next-Cursor"] = next;
+            var text = string.IsNullOrEmpty(q) ? "" : $"q={Uri.EscapeDataString(q)}&";
+            Response.Headers.Link = $"</api/search?{text}limit={limit}&cursor={next}>; rel=\"next\"";
+        }
         return Ok(page.Items);
     }
 }

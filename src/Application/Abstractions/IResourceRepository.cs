@@ -26,15 +26,17 @@ public interface IResourceRepository
     /// </summary>
     Task<ResourcePage> ListAfterAsync(ResourceCursor after, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Every resource whose name or description contains <paramref name="text"/>, case-insensitively; all when null.</summary>
-    Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken);
+    /// <summary>
+    /// A page of the resources whose name or description contains <paramref name="text"/>
+    /// (case-insensitively; all when null) in the store's dependency order, and the number of matches.
+    /// </summary>
+    Task<SearchPage> SearchAsync(string? text, int offset, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// One page of the search in (createdAt, id) order with the number of matches, when the store
-    /// knows that order is already topological: no stored resource depends on one that comes later
-    /// in it. Null when it does not know; the caller then orders the whole match set itself.
+    /// The search page that follows the position <paramref name="afterPosition"/> in the dependency
+    /// order, found by seeking the position index, so a deep page costs what the first one does.
     /// </summary>
-    Task<ResourcePage?> SearchInCreationOrderAsync(string? text, int offset, int limit, CancellationToken cancellationToken);
+    Task<SearchPage> SearchAfterAsync(string? text, long afterPosition, int limit, CancellationToken cancellationToken);
 
     Task<long> CountAsync(CancellationToken cancellationToken);
 
@@ -71,6 +73,12 @@ public interface IWriteTransaction : IAsyncDisposable
 }
 
 public sealed record ResourcePage(IReadOnlyList<Resource> Items, long TotalCount);
+
+/// <summary>
+/// A page of search results; <paramref name="LastPosition"/> is the dependency-order position of
+/// its last item (null when empty), where the next page starts.
+/// </summary>
+public sealed record SearchPage(IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition);
 
 /// <summary>A position in the stable order: the last resource of the previous page.</summary>
 public sealed record ResourceCursor(DateTimeOffset CreatedAt, Guid Id);

@@ -38,23 +38,19 @@ public sealed class InstrumentedResourceRepository(IResourceRepository inner) : 
         return await Observe(span, inner.ListAfterAsync(after, limit, cancellationToken));
     }
 
-    public async Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken)
+    public async Task<SearchPage> SearchAsync(string? text, int offset, int limit, CancellationToken cancellationToken)
     {
         using var span = Start("repository.search", "select");
-        var matches = await Observe(span, inner.SearchAsync(text, cancellationToken));
-        span?.SetTag("db.response.returned_rows", matches.Count);
-        return matches;
+        var page = await Observe(span, inner.SearchAsync(text, offset, limit, cancellationToken));
+        span?.SetTag("db.response.returned_rows", page.Items.Count);
+        return page;
     }
 
-    public async Task<ResourcePage?> SearchInCreationOrderAsync(string? text, int offset, int limit, CancellationToken cancellationToken)
+    public async Task<SearchPage> SearchAfterAsync(string? text, long afterPosition, int limit, CancellationToken cancellationToken)
     {
-        using var span = Start("repository.search_page", "select");
-        var page = await Observe(span, inner.SearchInCreationOrderAsync(text, offset, limit, cancellationToken));
-        span?.SetTag("search.creation_order", page is not null);
-        if (page is not null)
-        {
-            span?.SetTag("db.response.returned_rows", page.Items.Count);
-        }
+        using var span = Start("repository.search_after", "select");
+        var page = await Observe(span, inner.SearchAfterAsync(text, afterPosition, limit, cancellationToken));
+        span?.SetTag("db.response.returned_rows", page.Items.Count);
         return page;
     }
 

@@ -52,73 +52,50 @@ public static class DependencyGraph
     }
 
     /// <summary>
-    /// Orders <paramref name="resources"/> so that every dependency among them comes before the
-    /// resources that depend on it; ties (and anything left by a cycle in corrupt data) go by
-    /// <see cref="Resource.CreatedAt"/>, then id, so the order is deterministic.
+    /// A topological order of a whole stored graph, computed once (when positions are first
+    /// assigned) in O(nodes + edges): nodes are taken in creation order, and each is preceded by
+    /// those of its dependencies, transitively, that are not placed yet. So where no node depends
+    /// on a later one the result is creation order itself, and otherwise a node made earlier moves
+    /// only as far as a later dependency requires.
     /// </summary>
-    public static IReadOnlyList<Resource> TopologicalOrder(IReadOnlyCollection<Resource> resources)
+    /// <param name="count">Nodes are 0 .. count-1, numbered in creation order.</param>
+    /// <param name="dependenciesOf">The dependencies of a node, as node numbers.</param>
+    /// <returns>The node numbers in order; nodes on a cycle (corrupt data) are placed where the walk first closes it.</returns>
+    public static int[] CreationTopologicalOrder(int count, Func<int, IReadOnlyList<int>> dependenciesOf)
     {
-        var byId = new Dictionary<Guid, Resource>(resources.Count);
-        foreach (var resource in resources)
+        var order = new int[count];
+        var placed = 0;
+        var visited = new bool[count];
+        // An explicit stack of (node, next dependency to look at): a chain of a million nodes cannot overflow it.
+        var stack = new Stack<(int Node, int Next)>();
+        for (var root = 0; root < count; root++)
         {
-            byId[resource.Id] = resource;
-        }
-
-        var pendingDependencies = new Dictionary<Guid, int>(byId.Count);
-        var dependents = new Dictionary<Guid, List<Guid>>();
-        foreach (var resource in byId.Values)
-        {
-            var count = 0;
-            foreach (var dependency in resource.Dependencies)
-            {
-                if (!byId.ContainsKey(dependency))
-                {
-                    continue;
-                }
-                count++;
-                if (!dependents.TryGetValue(dependency, out var list))
-                {
-                    dependents[dependency] = list = [];
-                }
-                list.Add(resource.Id);
-            }
-            pendingDependencies[resource.Id] = count;
-        }
-
-        var ready = new PriorityQueue<Resource, Resource>(ResourceOrder.Instance);
-        foreach (var resource in byId.Values)
-        {
-            if (pendingDependencies[resource.Id] == 0)
-            {
-                ready.Enqueue(resource, resource);
-            }
-        }
-
-        var ordered = new List<Resource>(byId.Count);
-        while (ready.TryDequeue(out var resource, out _))
-        {
-            ordered.Add(resource);
-            if (!dependents.TryGetValue(resource.Id, out var waiting))
+            if (visited[root])
             {
                 continue;
             }
-            foreach (var dependentId in waiting)
+            visited[root] = true;
+            stack.Push((root, 0));
+            while (stack.TryPop(out var frame))
             {
-                if (--pendingDependencies[dependentId] == 0)
+                var dependencies = dependenciesOf(frame.Node);
+                var next = frame.Next;
+                while (next < dependencies.Count && visited[dependencies[next]])
                 {
-                    var dependent = byId[dependentId];
-                    ready.Enqueue(dependent, dependent);
+                    next++;
                 }
+                if (next == dependencies.Count)
+                {
+                    order[placed++] = frame.Node;
+                    continue;
+                }
+                var dependency = dependencies[next];
+                visited[dependency] = true;
+                stack.Push((frame.Node, next + 1));
+                stack.Push((dependency, 0));
             }
         }
-
-        if (ordered.Count < byId.Count)
-        {
-            // Only reachable with a cycle already in the data: keep every match, in stable order.
-            var placed = ordered.Select(r => r.Id).ToHashSet();
-            ordered.AddRange(byId.Values.Where(r => !placed.Contains(r.Id)).Order(ResourceOrder.Instance));
-        }
-        return ordered;
+        return order;
     }
 
     /// <summary>
@@ -157,22 +134,5 @@ public static class DependencyGraph
         reversed.Add(resourceId);
         reversed.Reverse();
         return reversed;
-    }
-}
-
-/// <summary>The service's one stable order: creation time, then id as its lowercase string.</summary>
-public sealed class ResourceOrder : IComparer<Resource>
-{
-    public static readonly ResourceOrder Instance = new();
-
-    public int Compare(Resource? x, Resource? y)
-    {
-        if (ReferenceEquals(x, y)) return 0;
-        if (x is null) return -1;
-        if (y is null) return 1;
-        var byTime = x.CreatedAt.CompareTo(y.CreatedAt);
-        // Guid.CompareTo orders exactly as the ordinal order of the lowercase "D" strings that the
-        // stores sort by (a test pins this), without formatting strings.
-        return byTime != 0 ? byTime : x.Id.CompareTo(y.Id);
     }
 }

@@ -76,6 +76,7 @@ public static class DatabaseInitializer
             }
             // WAL lets readers run beside the one writer; it is a property of the file, so once is enough.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await new TopologicalPositionBackfill(db, logger).RunAsync(cancellationToken);
             logger.LogInformation("SQLite database {database} is migrated and in WAL mode", db.Database.GetDbConnection().DataSource);
         }
 

@@ -63,9 +63,11 @@ public sealed class SearchResourcesHandlerTests : ResourceHandlerTestBase
     }
 
     [Fact]
-    public async Task Results_come_in_topological_order_with_ties_by_creation_time_then_id()
+    public async Task A_forward_dependency_moves_only_the_two_ends_it_must_swap()
     {
         // Created oldest first: a, b, c, then a is rewired to depend on c; d depends on b.
+        // Only a (with nothing depending on it) and c (depending on nothing) lie in the way: c
+        // takes a's place and a takes c's, b and d stay where creation put them.
         var a = await CreateAsync("node a");
         Store.Clock.Advance(TimeSpan.FromSeconds(1));
         var b = await CreateAsync("node b");
@@ -77,7 +79,7 @@ public sealed class SearchResourcesHandlerTests : ResourceHandlerTestBase
 
         var found = await SearchAsync("node");
 
-        Assert.Equal(new[] { b.Id, c.Id, a.Id, d.Id }, found.Items.Select(r => r.Id));
+        Assert.Equal(new[] { c.Id, b.Id, a.Id, d.Id }, found.Items.Select(r => r.Id));
         Assert.Equal(4, found.TotalCount);
     }
 

@@ -3,7 +3,7 @@ using CsCheck;
 namespace CrudCqrs.Domain.UnitTests.Resources;
 
 /// <summary>
-/// The stores sort ids as lowercase "D" text and <see cref="Domain.Resources.ResourceOrder"/>
+/// The stores sort ids as lowercase "D" text and code that orders resources
 /// compares Guids: the two orders must be the same.
 /// </summary>
 public sealed class GuidOrderTests

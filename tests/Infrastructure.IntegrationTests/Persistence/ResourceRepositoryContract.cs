@@ -150,7 +150,7 @@ public abstract class ResourceRepositoryContract : IAsyncLifetime
             var expected = alive.Values
                 .Where(r => r.Name.ToLowerInvariant().Contains(key, StringComparison.Ordinal) || (r.Description?.ToLowerInvariant().Contains(key, StringComparison.Ordinal) ?? false))
                 .Select(r => r.Id).Order().ToArray();
-            var found = (await repository.SearchAsync(text, None)).Select(r => r.Id).Order().ToArray();
+            var found = (await repository.SearchAsync(text, 0, 1000, None)).Items.Select(r => r.Id).Order().ToArray();
             Assert.True(expected.SequenceEqual(found), $"step {step}, q='{text}': expected {expected.Length}, found {found.Length}");
             hits += found.Length;
         }
@@ -193,7 +193,7 @@ public abstract class ResourceRepositoryContract : IAsyncLifetime
         await AddAsync(repository, alphaName, alphaDescription, dotted, lookalike, accented);
 
         async Task<Guid[]> Search(string? text) =>
-            (await repository.SearchAsync(text, None)).Select(r => r.Id).Order().ToArray();
+            (await repository.SearchAsync(text, 0, 1000, None)).Items.Select(r => r.Id).Order().ToArray();
         Guid[] Ids(params Resource[] resources) => resources.Select(r => r.Id).Order().ToArray();
 
         Assert.Equal(Ids(alphaName, alphaDescription), await Search("aLpHa"));
@@ -287,8 +287,8 @@ public abstract class ResourceRepositoryContract : IAsyncLifetime
         Assert.Equal(updated, read);
         Assert.Equal(2, read!.Version);
         Assert.Null(read.Description);
-        Assert.Equal([subject.Id], (await repository.SearchAsync("RENAMED", None)).Select(r => r.Id));
-        Assert.Empty(await repository.SearchAsync("subject", None));
+        Assert.Equal([subject.Id], (await repository.SearchAsync("RENAMED", 0, 1000, None)).Items.Select(r => r.Id));
+        Assert.Empty((await repository.SearchAsync("subject", 0, 1000, None)).Items);
     }
 
     [SkippableFact]

@@ -73,10 +73,10 @@ public sealed class SearchIndexTests : IAsyncLifetime
         await _repository.AddAsync(quoted, CancellationToken.None);
         await _repository.AddAsync(other, CancellationToken.None);
 
-        Assert.Equal([quoted.Id], (await _repository.SearchAsync("\"HELLO\" 100%", CancellationToken.None)).Select(r => r.Id));
-        Assert.Equal(2, (await _repository.SearchAsync("Hello", CancellationToken.None)).Count);
-        Assert.Empty(await _repository.SearchAsync("hello world", CancellationToken.None));
-        Assert.Empty(await _repository.SearchAsync("{NameKey} : x", CancellationToken.None));
+        Assert.Equal([quoted.Id], (await _repository.SearchAsync("\"HELLO\" 100%", 0, 1000, CancellationToken.None)).Items.Select(r => r.Id));
+        Assert.Equal(2, (await _repository.SearchAsync("Hello", 0, 1000, CancellationToken.None)).Items.Count);
+        Assert.Empty((await _repository.SearchAsync("hello world", 0, 1000, CancellationToken.None)).Items);
+        Assert.Empty((await _repository.SearchAsync("{NameKey} : x", 0, 1000, CancellationToken.None)).Items);
     }
 
     private async Task CheckQueries()
@@ -102,7 +102,7 @@ public sealed class SearchIndexTests : IAsyncLifetime
                 .Where(r => r.Name.ToLowerInvariant().Contains(key, StringComparison.Ordinal)
                     || (r.Description?.ToLowerInvariant().Contains(key, StringComparison.Ordinal) ?? false))
                 .Select(r => r.Id).Order().ToArray();
-            var actual = (await _repository.SearchAsync(text, CancellationToken.None)).Select(r => r.Id).Order().ToArray();
+            var actual = (await _repository.SearchAsync(text, 0, 1000, CancellationToken.None)).Items.Select(r => r.Id).Order().ToArray();
             Assert.True(expected.SequenceEqual(actual), $"Search for '{text}': expected {expected.Length} matches, got {actual.Length}.");
         }
     }

@@ -1,31 +1,29 @@
 using CrudCqrs.Application.Abstractions;
-using CrudCqrs.Domain.Resources;
 using FluentValidation;
 using CrudCqrs.Application.Diagnostics;
 using Mediator;
 
 namespace CrudCqrs.Application.Resources.SearchResources;
 
-/// <summary>Case-insensitive substring match on name or description; results in topological order, then paged.</summary>
+/// <summary>
+/// Case-insensitive substring match on name or description, in the store's dependency order;
+/// a page by <see cref="Offset"/> or, cheaper deep in the results, after an opaque <see cref="Cursor"/>.
+/// </summary>
 [Operation("search_resources", "search")]
-public sealed record SearchResourcesQuery(string? Text, int Offset = 0, int Limit = Paging.DefaultLimit) : IQuery<PagedResult>;
+public sealed record SearchResourcesQuery(string? Text, int Offset = 0, int Limit = Paging.DefaultLimit, string? Cursor = null) : IQuery<PagedResult>;
 
 public sealed class SearchResourcesHandler(IResourceRepository repository) : IQueryHandler<SearchResourcesQuery, PagedResult>
 {
     public async ValueTask<PagedResult> Handle(SearchResourcesQuery query, CancellationToken cancellationToken)
     {
         var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
-        // Most graphs only point at older resources; then the store pages in creation order, which
-        // is the topological order, without loading every match.
-        if (await repository.SearchInCreationOrderAsync(text, query.Offset, query.Limit, cancellationToken) is { } inOrder)
-        {
-            return new PagedResult(inOrder.Items.Select(ResourceDto.From).ToArray(), inOrder.TotalCount);
-        }
-        var matches = await repository.SearchAsync(text, cancellationToken);
-        // Paging applies after ordering, so the whole match set is ordered first.
-        var ordered = DependencyGraph.TopologicalOrder(matches);
-        var page = ordered.Skip(query.Offset).Take(query.Limit).Select(ResourceDto.From).ToArray();
-        return new PagedResult(page, ordered.Count);
+        // The store keeps every resource's position in one topological order, so a page is an
+        // index range: no match set is loaded or ordered here.
+        var page = query.Cursor is null
+            ? await repository.SearchAsync(text, query.Offset, query.Limit, cancellationToken)
+            : await repository.SearchAfterAsync(text, PageCursor.DecodeSearch(query.Cursor)!.Value, query.Limit, cancellationToken);
+        var next = page.Items.Count == query.Limit && page.LastPosition is { } last ? PageCursor.EncodeSearch(last) : null;
+        return new PagedResult(page.Items.Select(ResourceDto.From).ToArray(), page.TotalCount) { NextCursor = next };
     }
 }
 
@@ -38,5 +36,9 @@ public sealed class SearchResourcesValidator : AbstractValidator<SearchResources
         this.AddPagingRules(q => q.Offset, q => q.Limit);
         RuleFor(q => q.Text).MaximumLength(MaxQueryLength).OverridePropertyName("q")
             .WithMessage($"'q' must have at most {MaxQueryLength} characters.");
+        RuleFor(q => q.Cursor).Must(cursor => cursor is null || PageCursor.DecodeSearch(cursor) is not null)
+            .OverridePropertyName("cursor").WithMessage("'cursor' is not a search cursor this service issued (take it from X-Next-Cursor of a search).");
+        RuleFor(q => q.Offset).Equal(0).When(q => q.Cursor is not null)
+            .OverridePropertyName("offset").WithMessage("Give either 'offset' or 'cursor', not both.");
     }
 }

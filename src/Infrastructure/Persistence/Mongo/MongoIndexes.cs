@@ -21,6 +21,13 @@ public sealed class MongoIndexes(MongoStore store, ILogger<MongoIndexes> logger)
     ];
 
     /// <summary>
+    /// Search order. Unique, so pages by position neither repeat nor skip; created after the
+    /// positions of older documents are filled, since documents without one would collide.
+    /// </summary>
+    public static CreateIndexModel<BsonDocument> PositionDefinition { get; } =
+        new(Keys.Ascending(ResourceDocuments.Position), new CreateIndexOptions { Name = "position", Unique = true });
+
+    /// <summary>
     /// Creates the indexes (a no-op when they exist) and the graph lock document, so that the
     /// first write transaction does not have to create a collection. Warns on a standalone server.
     /// </summary>
@@ -29,6 +36,8 @@ public sealed class MongoIndexes(MongoStore store, ILogger<MongoIndexes> logger)
         try
         {
             await store.Resources.Indexes.CreateManyAsync(Definitions, cancellationToken);
+            await new MongoPositionBackfill(store, logger).RunAsync(cancellationToken);
+            await store.Resources.Indexes.CreateOneAsync(PositionDefinition, cancellationToken: cancellationToken);
             await store.Locks.UpdateOneAsync(
                 Builders<BsonDocument>.Filter.Eq("_id", MongoStore.GraphLockId),
                 Builders<BsonDocument>.Update.SetOnInsert("version", 0L),

@@ -12,6 +12,51 @@ public static class MongoQueries
     public static SortDefinition<BsonDocument> StableOrder { get; } =
         Builders<BsonDocument>.Sort.Ascending(ResourceDocuments.CreatedAt).Ascending(ResourceDocuments.Id);
 
+    /// <summary>Search order: the dependency order, served by the unique <c>position</c> index.</summary>
+    public static SortDefinition<BsonDocument> DependencyOrder { get; } = Builders<BsonDocument>.Sort.Ascending(ResourceDocuments.Position);
+
+    /// <summary>The last position first: where a new resource goes is one index entry away.</summary>
+    public static SortDefinition<BsonDocument> LastPositionFirst { get; } = Builders<BsonDocument>.Sort.Descending(ResourceDocuments.Position);
+
+    /// <summary>Documents written before positions existed.</summary>
+    public static FilterDefinition<BsonDocument> WithoutPosition { get; } = Filter.Exists(ResourceDocuments.Position, false);
+
+    /// <summary>The search matches after <paramref name="afterPosition"/> in the dependency order (all of them when null).</summary>
+    public static FilterDefinition<BsonDocument> SearchAfter(string? text, long? afterPosition) =>
+        afterPosition is { } after
+            ? Filter.And(Search(text), Filter.Gt(ResourceDocuments.Position, after))
+            : Search(text);
+
+    /// <summary>
+    /// The next level of a forward search (Pearce–Kelly): resources depending on any of
+    /// <paramref name="ids"/> that stand no later than <paramref name="upper"/>.
+    /// </summary>
+    public static FilterDefinition<BsonDocument> DependentsUpTo(IEnumerable<string> ids, long upper) =>
+        Filter.And(Filter.In(ResourceDocuments.Dependencies, ids), Filter.Lte(ResourceDocuments.Position, upper));
+
+    /// <summary>The next level of a backward search: <paramref name="ids"/> among those standing after <paramref name="lower"/>.</summary>
+    public static FilterDefinition<BsonDocument> AmongAfter(IEnumerable<string> ids, long lower) =>
+        Filter.And(Filter.In(ResourceDocuments.Id, ids), Filter.Gt(ResourceDocuments.Position, lower));
+
+    /// <summary>First step of a reorder: every moving document to the negative of its position, so no two collide on the unique index.</summary>
+    public static IReadOnlyList<WriteModel<BsonDocument>> ParkPositions(IEnumerable<CrudCqrs.Domain.Resources.PositionedNode> moved) =>
+        [new UpdateManyModel<BsonDocument>(
+            Filter.In(ResourceDocuments.Id, moved.Select(n => ResourceDocuments.Key(n.Id))),
+            new BsonDocument("$mul", new BsonDocument(ResourceDocuments.Position, new BsonInt64(-1))))];
+
+    /// <summary>Second step of a reorder: each moving document to its new position.</summary>
+    public static IReadOnlyList<WriteModel<BsonDocument>> SetPositions(IEnumerable<CrudCqrs.Domain.Resources.PositionedNode> moved) =>
+        moved.Select(n => (WriteModel<BsonDocument>)new UpdateOneModel<BsonDocument>(
+            ById(n.Id), Builders<BsonDocument>.Update.Set(ResourceDocuments.Position, n.Position))).ToArray();
+
+    /// <summary>Everything a write sets on an existing resource: all stored fields but its id and position.</summary>
+    public static UpdateDefinition<BsonDocument> SetFields(CrudCqrs.Domain.Resources.Resource resource)
+    {
+        var fields = ResourceDocuments.ToBson(resource);
+        fields.Remove(ResourceDocuments.Id);
+        return new BsonDocument("$set", fields);
+    }
+
     /// <summary>Everything after the cursor in the stable order; served by the {createdAt, _id} index.</summary>
     public static FilterDefinition<BsonDocument> After(CrudCqrs.Application.Abstractions.ResourceCursor cursor)
     {

@@ -23,6 +23,8 @@ public sealed class MongoResourceRepository(MongoStore store) : IResourceReposit
     private static readonly ProjectionDefinition<BsonDocument> DependenciesOnly =
         Builders<BsonDocument>.Projection.Include(ResourceDocuments.Dependencies);
 
+    private readonly MongoTopologicalOrder _order = new(store);
+
     /// <summary>The open write unit of this scope; every call made while it is open runs inside it.</summary>
     private IClientSessionHandle? _session;
 
@@ -146,15 +148,34 @@ public sealed class MongoResourceRepository(MongoStore store) : IResourceReposit
         return new ResourcePage(documents.Select(ResourceDocuments.FromBson).ToArray(), total);
     });
 
-    public Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken) => ReadAsync(async () =>
-    {
-        var documents = await Find(MongoQueries.Search(text)).Sort(MongoQueries.StableOrder).ToListAsync(cancellationToken);
-        return (IReadOnlyList<Resource>)documents.Select(ResourceDocuments.FromBson).ToArray();
-    });
+    public Task<SearchPage> SearchAsync(string? text, int offset, int limit, CancellationToken cancellationToken) =>
+        SearchPageAsync(text, null, offset, limit, cancellationToken);
 
-    /// <summary>Not tracked on MongoDB yet: search orders the whole match set (see docs/performance.md).</summary>
-    public Task<ResourcePage?> SearchInCreationOrderAsync(string? text, int offset, int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<ResourcePage?>(null);
+    public Task<SearchPage> SearchAfterAsync(string? text, long afterPosition, int limit, CancellationToken cancellationToken) =>
+        SearchPageAsync(text, afterPosition, 0, limit, cancellationToken);
+
+    /// <summary>
+    /// Walks the unique <c>position</c> index in order, testing each document against the search
+    /// regex, and stops once the page is full: a broad query reads little more than its page;
+    /// a selective one reads further (docs/decisions/008-dynamic-topological-order.md).
+    /// </summary>
+    private Task<SearchPage> SearchPageAsync(string? text, long? afterPosition, int offset, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(async () =>
+        {
+            var documents = limit <= 0
+                ? []
+                : await Find(MongoQueries.SearchAfter(text, afterPosition)).Sort(MongoQueries.DependencyOrder)
+                    .Skip(offset).Limit(limit).ToListAsync(cancellationToken);
+            var total = string.IsNullOrEmpty(text)
+                ? await Count(cancellationToken)
+                : _session is { } session
+                    ? await store.Resources.CountDocumentsAsync(session, MongoQueries.Search(text), cancellationToken: cancellationToken)
+                    : await store.Resources.CountDocumentsAsync(MongoQueries.Search(text), cancellationToken: cancellationToken);
+            return new SearchPage(
+                documents.Select(ResourceDocuments.FromBson).ToArray(),
+                total,
+                documents.Count == 0 ? null : documents[^1][ResourceDocuments.Position].ToInt64());
+        });
 
     public Task<long> CountAsync(CancellationToken cancellationToken) => ReadAsync(() => Count(cancellationToken));
 
@@ -229,17 +250,22 @@ public sealed class MongoResourceRepository(MongoStore store) : IResourceReposit
 
     public Task AddAsync(Resource resource, CancellationToken cancellationToken) => WriteAsync(async session =>
     {
-        await store.Resources.InsertOneAsync(session, ResourceDocuments.ToBson(resource), cancellationToken: cancellationToken);
+        var position = await _order.NextPositionAsync(session, cancellationToken);
+        await store.Resources.InsertOneAsync(session, ResourceDocuments.ToBson(resource, position), cancellationToken: cancellationToken);
         return true;
     }, cancellationToken);
 
     public Task UpdateAsync(Resource resource, CancellationToken cancellationToken) => WriteAsync(async session =>
     {
-        var result = await store.Resources.ReplaceOneAsync(
-            session, MongoQueries.ById(resource.Id), ResourceDocuments.ToBson(resource), cancellationToken: cancellationToken);
+        var result = await store.Resources.UpdateOneAsync(
+            session, MongoQueries.ById(resource.Id), MongoQueries.SetFields(resource), cancellationToken: cancellationToken);
         if (result.MatchedCount == 0)
         {
             throw new ResourceNotFoundException(resource.Id);
+        }
+        if (resource.Dependencies.Count > 0)
+        {
+            await _order.PlaceAfterDependenciesAsync(session, resource.Id, resource.Dependencies, cancellationToken);
         }
         return true;
     }, cancellationToken);

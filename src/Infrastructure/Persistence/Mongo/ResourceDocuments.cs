@@ -22,8 +22,20 @@ public static class ResourceDocuments
     public const string UpdatedAt = "updatedAt";
     public const string Version = "version";
 
+    /// <summary>The resource's place in the store's one topological order (search order); unique.</summary>
+    public const string Position = "position";
+
     public static string Key(Guid id) => id.ToString("D");
 
+    /// <summary>A new document, at <paramref name="position"/> in the dependency order.</summary>
+    public static BsonDocument ToBson(Resource resource, long position)
+    {
+        var document = ToBson(resource);
+        document.Add(Position, new BsonInt64(position));
+        return document;
+    }
+
+    /// <summary>The stored fields of a resource, without its position (which only the order maintenance writes).</summary>
     public static BsonDocument ToBson(Resource resource) => new()
     {
         { Id, Key(resource.Id) },

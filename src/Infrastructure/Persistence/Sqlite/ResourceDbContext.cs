@@ -17,6 +17,14 @@ public sealed class ResourceRecord
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
     public long Version { get; set; }
+
+    /// <summary>
+    /// Where the resource stands in the store's one topological order (search order): unique,
+    /// after every dependency. Null only between the upgrade that added it and the backfill that
+    /// fills it at start (<see cref="TopologicalPositionBackfill"/>).
+    /// </summary>
+    public long? TopologicalPosition { get; set; }
+
     public List<DependencyRecord> Dependencies { get; set; } = [];
 }
 
@@ -44,6 +52,8 @@ public sealed class ResourceDbContext(DbContextOptions<ResourceDbContext> option
             resource.Property(r => r.Description).HasMaxLength(500);
             // Paging order: created at, then id.
             resource.HasIndex(r => new { r.CreatedAt, r.Id });
+            // Search order; unique, so pages by position neither repeat nor skip.
+            resource.HasIndex(r => r.TopologicalPosition).IsUnique();
             resource.HasMany(r => r.Dependencies).WithOne().HasForeignKey(d => d.ResourceId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -15,6 +15,8 @@ public sealed class SqliteResourceRepository(
 {
     public const string Type = "sqlite";
 
+    private readonly SqliteTopologicalOrder _order = new(db);
+
     public string StoreType => Type;
 
     public async Task<IWriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
@@ -58,58 +60,70 @@ public sealed class SqliteResourceRepository(
 
     public Task<ResourcePage> ListAsync(int offset, int limit, CancellationToken cancellationToken) => Guarded(async () =>
     {
-        var records = await db.Resources.AsNoTracking()
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Skip(offset).Take(limit)
-            .Include(r => r.Dependencies)
-            .AsSplitQuery()
-            .ToListAsync(cancellationToken);
-        return new ResourcePage(records.Select(ToDomain).ToArray(), await CountStoredAsync(cancellationToken));
+        var rows = await ReadPageAsync("", "r.CreatedAt, r.Id", [], offset, limit, cancellationToken);
+        return new ResourcePage(rows.Select(ToDomain).ToArray(), await CountStoredAsync(cancellationToken));
     });
 
     public Task<ResourcePage> ListAfterAsync(ResourceCursor after, int limit, CancellationToken cancellationToken) => Guarded(async () =>
     {
         // A row-value comparison, so SQLite seeks the (CreatedAt, Id) index to the cursor.
-        var records = await db.Resources
-            .FromSqlRaw("SELECT * FROM Resources WHERE (CreatedAt, Id) > ({0}, {1})",
-                Timestamps.Normalize(after.CreatedAt).ToUnixTimeMilliseconds(), Key(after.Id))
-            .AsNoTracking()
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Take(limit)
-            .Include(r => r.Dependencies)
-            .AsSplitQuery()
-            .ToListAsync(cancellationToken);
-        return new ResourcePage(records.Select(ToDomain).ToArray(), await CountStoredAsync(cancellationToken));
+        var rows = await ReadPageAsync(
+            "(r.CreatedAt, r.Id) > ({0}, {1})", "r.CreatedAt, r.Id",
+            [Timestamps.Normalize(after.CreatedAt).ToUnixTimeMilliseconds(), Key(after.Id)], 0, limit, cancellationToken);
+        return new ResourcePage(rows.Select(ToDomain).ToArray(), await CountStoredAsync(cancellationToken));
     });
 
-    public Task<IReadOnlyList<Resource>> SearchAsync(string? text, CancellationToken cancellationToken) => Guarded(() => InReadSnapshot(async () =>
-    {
-        var records = await Matches(text).Include(r => r.Dependencies).AsSplitQuery().ToListAsync(cancellationToken);
-        return (IReadOnlyList<Resource>)records.Select(ToDomain).ToArray();
-    }, cancellationToken));
+    public Task<SearchPage> SearchAsync(string? text, int offset, int limit, CancellationToken cancellationToken) =>
+        SearchPageAsync(text, null, offset, limit, cancellationToken);
 
-    public Task<ResourcePage?> SearchInCreationOrderAsync(string? text, int offset, int limit, CancellationToken cancellationToken) => Guarded(() => InReadSnapshot(async () =>
-    {
-        // ForwardDependencies is kept by triggers (migration ForwardDependencies): while it is
-        // empty, every dependency points at an earlier resource, so ordering by (CreatedAt, Id) is
-        // exactly the topological order with its tie-break, for any subset of resources.
-        var anyForward = await db.Database
-            .SqlQueryRaw<long>("SELECT EXISTS (SELECT 1 FROM ForwardDependencies) AS Value")
-            .SingleAsync(cancellationToken);
-        if (anyForward != 0)
+    public Task<SearchPage> SearchAfterAsync(string? text, long afterPosition, int limit, CancellationToken cancellationToken) =>
+        SearchPageAsync(text, afterPosition, 0, limit, cancellationToken);
+
+    /// <summary>
+    /// The matches in dependency order: an index range on TopologicalPosition, narrowed by the
+    /// trigram index when the text is long enough. The page and the count read one snapshot.
+    /// </summary>
+    private Task<SearchPage> SearchPageAsync(string? text, long? afterPosition, int offset, int limit, CancellationToken cancellationToken) =>
+        Guarded(() => InReadSnapshot(async () =>
         {
-            return null;
-        }
-        var matches = Matches(text);
-        var records = await matches
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Skip(offset).Take(limit)
-            .Include(r => r.Dependencies)
-            .AsSplitQuery()
-            .ToListAsync(cancellationToken);
-        var total = string.IsNullOrEmpty(text) ? await CountStoredAsync(cancellationToken) : await matches.LongCountAsync(cancellationToken);
-        return (ResourcePage?)new ResourcePage(records.Select(ToDomain).ToArray(), total);
-    }, cancellationToken));
+            var (filter, parameters) = Matches(text);
+            var conditions = new List<string>();
+            if (filter is not null)
+            {
+                conditions.Add(filter);
+            }
+            var pageParameters = parameters.ToList();
+            if (afterPosition is { } after)
+            {
+                conditions.Add($"r.TopologicalPosition > {{{pageParameters.Count}}}");
+                pageParameters.Add(after);
+            }
+            var rows = await ReadPageAsync(
+                string.Join(" AND ", conditions), "r.TopologicalPosition", pageParameters.ToArray(), offset, limit, cancellationToken);
+            // The filter is this class's own SQL text; user text only ever travels as parameters.
+            var countSql = "SELECT COUNT(*) AS Value FROM Resources AS r WHERE " + filter;
+            var total = filter is null
+                ? await CountStoredAsync(cancellationToken)
+                : await db.Database.SqlQueryRaw<long>(countSql, parameters).SingleAsync(cancellationToken);
+            return new SearchPage(rows.Select(ToDomain).ToArray(), total, rows.Count == 0 ? null : rows[^1].TopologicalPosition);
+        }, cancellationToken));
+
+    /// <summary>
+    /// One statement per page: the rows and, per row, its dependency ids in list order as a JSON
+    /// array, instead of a second query for the dependencies.
+    /// </summary>
+    private async Task<List<PageRow>> ReadPageAsync(
+        string where, string orderBy, object[] parameters, int offset, int limit, CancellationToken cancellationToken)
+    {
+        var limitIndex = parameters.Length;
+        var sql =
+            "SELECT r.Id, r.Name, r.Description, r.CreatedAt, r.UpdatedAt, r.Version, r.TopologicalPosition, " +
+            "(SELECT json_group_array(d.DependsOnId ORDER BY d.Position) FROM ResourceDependencies AS d WHERE d.ResourceId = r.Id) AS DependencyIds " +
+            "FROM Resources AS r " +
+            (where.Length > 0 ? $"WHERE {where} " : "") +
+            $"ORDER BY {orderBy} LIMIT {{{limitIndex}}} OFFSET {{{limitIndex + 1}}}";
+        return await db.Database.SqlQueryRaw<PageRow>(sql, [.. parameters, limit, offset]).ToListAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Runs several statements on one snapshot: a deferred transaction in WAL mode reads one
@@ -142,26 +156,29 @@ public sealed class SqliteResourceRepository(
         }
     }
 
-    /// <summary>The search rule as a query: a plain substring of the lowercased name or description.</summary>
-    private IQueryable<ResourceRecord> Matches(string? text)
+    /// <summary>
+    /// The search rule as a SQL condition on <c>r</c> (null: everything): a plain substring of the
+    /// lowercased name or description.
+    /// </summary>
+    private static (string? Filter, object[] Parameters) Matches(string? text)
     {
-        var query = db.Resources.AsNoTracking();
         if (string.IsNullOrEmpty(text))
         {
-            return query;
+            return (null, []);
         }
         // Keys are lowercased in .NET at write time: Unicode-aware case folding, and no LIKE
         // wildcards to escape in user text.
         var key = text.ToLowerInvariant();
-        if (key.EnumerateRunes().Count() >= MinimumIndexedLength)
+        const string substring = "(instr(r.NameKey, {0}) > 0 OR instr(r.DescriptionKey, {0}) > 0)";
+        if (key.EnumerateRunes().Count() < MinimumIndexedLength)
         {
-            // The trigram index narrows to candidates without a table scan; the exact test below
-            // keeps the semantics identical to the scan (a plain substring of either key).
-            query = db.Resources.FromSqlRaw(
-                "SELECT * FROM Resources WHERE Id IN (SELECT Id FROM ResourceSearch WHERE ResourceSearch MATCH {0})",
-                "{NameKey DescriptionKey} : \"" + key.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"").AsNoTracking();
+            return (substring, [key]);
         }
-        return query.Where(r => r.NameKey.Contains(key) || (r.DescriptionKey != null && r.DescriptionKey.Contains(key)));
+        // The trigram index narrows to candidates without a table scan; the exact test keeps the
+        // semantics identical to the scan (a plain substring of either key).
+        return (
+            "r.Id IN (SELECT Id FROM ResourceSearch WHERE ResourceSearch MATCH {1}) AND " + substring,
+            [key, "{NameKey DescriptionKey} : \"" + key.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""]);
     }
 
     /// <summary>FTS5's trigram tokenizer indexes three characters at a time; shorter texts are matched by a scan.</summary>
@@ -228,7 +245,9 @@ public sealed class SqliteResourceRepository(
 
     public Task AddAsync(Resource resource, CancellationToken cancellationToken) => Guarded(async () =>
     {
-        db.Resources.Add(ToRecord(resource));
+        var record = ToRecord(resource);
+        record.TopologicalPosition = await _order.NextPositionAsync(cancellationToken);
+        db.Resources.Add(record);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return true;
@@ -251,6 +270,8 @@ public sealed class SqliteResourceRepository(
         await db.Dependencies.Where(d => d.ResourceId == record.Id).ExecuteDeleteAsync(cancellationToken);
         if (record.Dependencies.Count > 0)
         {
+            // Removed edges never break the order; each kept or new one must point backwards.
+            await _order.PlaceAfterDependenciesAsync(record.Id, record.Dependencies.Select(d => d.DependsOnId).ToArray(), cancellationToken);
             db.Dependencies.AddRange(record.Dependencies);
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
@@ -279,6 +300,17 @@ public sealed class SqliteResourceRepository(
     });
 
     private static string Key(Guid id) => id.ToString("D");
+
+    private static Resource ToDomain(PageRow row) => new()
+    {
+        Id = Guid.Parse(row.Id),
+        Name = row.Name,
+        Description = row.Description,
+        Dependencies = JsonSerializer.Deserialize<string[]>(row.DependencyIds)!.Select(Guid.Parse).ToArray(),
+        CreatedAt = Timestamps.FromUnixMilliseconds(row.CreatedAt),
+        UpdatedAt = Timestamps.FromUnixMilliseconds(row.UpdatedAt),
+        Version = row.Version,
+    };
 
     private static Resource ToDomain(ResourceRecord record) => new()
     {
@@ -321,6 +353,9 @@ public sealed class SqliteResourceRepository(
             throw new StoreUnavailableException("The SQLite database is unavailable: " + SqliteFailures.Describe(exception), exception);
         }
     }
+
+    private sealed record PageRow(
+        string Id, string Name, string? Description, long CreatedAt, long UpdatedAt, long Version, long? TopologicalPosition, string DependencyIds);
 
     private sealed record EdgeRow(string ResourceId, string DependsOnId, int Position);
 

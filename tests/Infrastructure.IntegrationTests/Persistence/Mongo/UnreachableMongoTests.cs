@@ -44,7 +44,7 @@ public sealed class UnreachableMongoTests : IDisposable
     {
         "find" => repository.FindAsync(Guid.NewGuid(), CancellationToken.None),
         "list" => repository.ListAsync(0, 10, CancellationToken.None),
-        "search" => repository.SearchAsync("x", CancellationToken.None),
+        "search" => repository.SearchAsync("x", 0, 20, CancellationToken.None),
         "count" => repository.CountAsync(CancellationToken.None),
         "begin write" => repository.BeginWriteAsync(CancellationToken.None),
         "add" => repository.AddAsync(Domain.Resources.Resource.Create(Guid.NewGuid(), "n", null, [], DateTimeOffset.UtcNow), CancellationToken.None),

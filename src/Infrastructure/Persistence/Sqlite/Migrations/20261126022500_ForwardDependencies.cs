@@ -14,7 +14,10 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations
             "t.CreatedAt > r.CreatedAt OR (t.CreatedAt = r.CreatedAt AND t.Id > r.Id)";
 
         /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
+        protected override void Up(MigrationBuilder migrationBuilder) => Create(migrationBuilder);
+
+        /// <summary>Also what TopologicalPositions.Down restores.</summary>
+        internal static void Create(MigrationBuilder migrationBuilder)
         {
             // Kept by triggers in the same transaction as the edges. The delete trigger needs no
             // resource row, so edges removed by ON DELETE CASCADE leave nothing behind.

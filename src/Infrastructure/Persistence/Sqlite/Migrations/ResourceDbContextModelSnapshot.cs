@@ -59,6 +59,9 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("TopologicalPosition")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -66,6 +69,9 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TopologicalPosition")
+                        .IsUnique();
 
                     b.HasIndex("CreatedAt", "Id");
 

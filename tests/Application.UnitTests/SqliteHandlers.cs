@@ -33,6 +33,9 @@ public sealed class SqliteHandlers : IDisposable
     }
 
     public ManualClock Clock { get; } = new(Start);
+
+    /// <summary>The database under the handlers, for a second writer or a look at the rows.</summary>
+    public SqliteTestDatabase Database => _database;
     public SqliteResourceRepository Repository { get; }
     public CreateResourceHandler Create { get; }
     public GetResourceHandler Get { get; }

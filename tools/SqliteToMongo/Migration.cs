@@ -92,22 +92,24 @@ public static class Migration
         }
     }
 
+    /// <summary>
+    /// Copies in the source's dependency order and numbers the copies 1, 2, … in that order: the
+    /// same order, on positions of the target's own.
+    /// </summary>
     private static async Task<long> CopyAsync(IResourceRepository reader, MongoStore store, TextWriter output, CancellationToken cancellationToken)
     {
         long copied = 0;
-        for (var offset = 0; ; offset += PageSize)
+        var page = await reader.SearchAsync(null, 0, PageSize, cancellationToken);
+        while (page.Items.Count > 0)
         {
-            var page = await reader.ListAsync(offset, PageSize, cancellationToken);
-            if (page.Items.Count == 0)
-            {
-                return copied;
-            }
-            var upserts = page.Items.Select(resource => new ReplaceOneModel<BsonDocument>(
-                MongoQueries.ById(resource.Id), ResourceDocuments.ToBson(resource)) { IsUpsert = true });
+            var upserts = page.Items.Select((resource, index) => new ReplaceOneModel<BsonDocument>(
+                MongoQueries.ById(resource.Id), ResourceDocuments.ToBson(resource, copied + index + 1)) { IsUpsert = true });
             await store.Resources.BulkWriteAsync(upserts, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
             copied += page.Items.Count;
             await output.WriteLineAsync($"  {copied} of {page.TotalCount}");
+            page = await reader.SearchAfterAsync(null, page.LastPosition!.Value, PageSize, cancellationToken);
         }
+        return copied;
     }
 
     /// <summary>Every SQLite resource must be in MongoDB field for field, and MongoDB must hold no others.</summary>

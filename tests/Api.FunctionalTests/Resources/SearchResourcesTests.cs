@@ -71,30 +71,30 @@ public sealed class SearchResourcesTests(ApiFactory factory) : IClassFixture<Api
     }
 
     [Fact]
-    public async Task Results_are_in_topological_order_with_created_at_then_id_tie_break()
+    public async Task Results_follow_dependencies_also_through_resources_that_do_not_match()
     {
         var m = Marker();
         // Created in the opposite order of their dependencies, then linked.
         var top = await _client.CreateAsync($"{m} top", $"edge {m}");
         var middle = await _client.CreateAsync($"{m} middle");
         var bottom = await _client.CreateAsync($"{m} bottom", $"edge {m}");
-        var loose = await _client.CreateAsync($"{m} loose");
+        await _client.CreateAsync($"{m} loose");
         Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync(top.Id, new { dependencies = new[] { middle.Id } })).Status);
         Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync(middle.Id, new { dependencies = new[] { bottom.Id } })).Status);
 
         Assert.Equal([$"{m} bottom", $"{m} middle", $"{m} top", $"{m} loose"], Names(await SearchAsync(m)));
 
-        // Only matches take part: without "middle" nothing orders "top" after "bottom", so creation order decides.
-        Assert.Equal([$"{m} top", $"{m} bottom"], Names(await SearchAsync($"edge {m}")));
+        // "middle" does not match, yet "top" still comes after "bottom", which it needs through "middle".
+        Assert.Equal([$"{m} bottom", $"{m} top"], Names(await SearchAsync($"edge {m}")));
     }
 
     [Fact]
-    public async Task Order_matches_a_reference_topological_sort_on_a_random_graph()
+    public async Task Walking_a_random_graph_by_cursor_or_offset_gives_every_match_once_after_all_it_depends_on()
     {
         var m = Marker();
         var random = new Random(1234);
         var ids = new List<string>();
-        // Parallel batches so some creation times are equal and the id tie-break matters.
+        // Parallel batches so some creation times are equal.
         for (var batch = 0; batch < 4; batch++)
         {
             var known = ids.ToArray();
@@ -105,50 +105,62 @@ public sealed class SearchResourcesTests(ApiFactory factory) : IClassFixture<Api
             }));
             ids.AddRange(created.Select(r => r.Id));
         }
-        // Point some old resources at newer ones so topological order differs from creation order.
-        var rewired = 0;
-        foreach (var id in ids.Take(6))
+        // Point some old resources at newer ones so the order differs from creation order.
+        for (var i = 0; i < 6; i++)
         {
-            var target = ids[ids.Count - 1 - rewired];
-            var response = await _client.PutAsync(id, new { dependencies = new[] { target } });
+            var response = await _client.PutAsync(ids[i], new { dependencies = new[] { ids[^(i + 1)] } });
             Assert.True(response.Code is 200 or 422, response.ToString());
-            rewired++;
         }
 
-        var response2 = await SearchAsync(m, "limit=1000");
-        var actual = response2.Resources;
-        Assert.Equal(ids.Count, actual.Count);
-        Assert.Equal(ReferenceOrder(actual).Select(r => r.Id), actual.Select(r => r.Id));
+        var all = (await SearchAsync(m, "limit=1000")).Resources;
+        Assert.Equal(ids.Order(), all.Select(r => r.Id).Order());
+        var dependenciesOf = all.ToDictionary(r => r.Id, r => r.Dependencies);
+        var seen = new HashSet<string>();
+        foreach (var resource in all)
+        {
+            Assert.All(resource.Dependencies.Where(dependenciesOf.ContainsKey), d => Assert.Contains(d, seen));
+            seen.Add(resource.Id);
+        }
 
-        // Paging applies after ordering.
-        var pages = new List<ResourceView>();
-        for (var offset = 0; offset < actual.Count; offset += 5)
+        var byOffset = new List<ResourceView>();
+        for (var offset = 0; offset < all.Count; offset += 5)
         {
             var page = await SearchAsync(m, $"offset={offset}&limit=5");
-            Assert.Equal(actual.Count.ToString(), page.Header("X-Total-Count"));
-            pages.AddRange(page.Resources);
+            Assert.Equal(all.Count.ToString(), page.Header("X-Total-Count"));
+            byOffset.AddRange(page.Resources);
         }
-        Assert.Equal(actual, pages);
+        Assert.Equal(all, byOffset);
+
+        var byCursor = new List<ResourceView>();
+        var next = $"/api/search?q={m}&limit=5";
+        while (next is not null)
+        {
+            var page = await _client.FetchAsync(next);
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            byCursor.AddRange(page.Resources);
+            var cursor = page.Header("X-Next-Cursor");
+            Assert.Equal(cursor is null ? null : $"</api/search?q={m}&limit=5&cursor={cursor}>; rel=\"next\"", page.Header("Link"));
+            next = cursor is null ? null : $"/api/search?q={m}&limit=5&cursor={cursor}";
+        }
+        Assert.Equal(all, byCursor);
+        Assert.Equal(all, (await SearchAsync(m, "limit=1000")).Resources);
     }
 
-    /// <summary>Kahn's algorithm picking the smallest (createdAt, id) among ready resources.</summary>
-    private static List<ResourceView> ReferenceOrder(IReadOnlyList<ResourceView> resources)
+    [Fact]
+    public async Task A_list_cursor_is_not_a_search_cursor_and_neither_goes_with_an_offset()
     {
-        var remaining = resources.ToList();
-        var placed = new HashSet<string>();
-        var inSet = resources.Select(r => r.Id).ToHashSet();
-        var order = new List<ResourceView>();
-        while (remaining.Count > 0)
-        {
-            var next = remaining
-                .Where(r => r.Dependencies.Where(inSet.Contains).All(placed.Contains))
-                .OrderBy(r => r.CreatedAt, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal)
-                .First();
-            order.Add(next);
-            placed.Add(next.Id);
-            remaining.Remove(next);
-        }
-        return order;
+        var m = Marker();
+        await _client.CreateAsync($"{m} one");
+        await _client.CreateAsync($"{m} two");
+        var listCursor = (await _client.FetchAsync("/api/resources?limit=1")).Header("X-Next-Cursor");
+        var searchCursor = (await SearchAsync(m, "limit=1")).Header("X-Next-Cursor");
+        Assert.NotNull(listCursor);
+        Assert.NotNull(searchCursor);
+
+        Assert.Contains("cursor", (await SearchAsync(m, $"cursor={listCursor}")).AssertProblem(422, "ValidationError").ErrorKeys());
+        Assert.Contains("cursor", (await _client.FetchAsync($"/api/resources?cursor={searchCursor}")).AssertProblem(422, "ValidationError").ErrorKeys());
+        Assert.Contains("offset", (await SearchAsync(m, $"offset=1&cursor={searchCursor}")).AssertProblem(422, "ValidationError").ErrorKeys());
+        Assert.Equal([$"{m} two"], Names(await SearchAsync(m, $"cursor={searchCursor}")));
     }
 
     [Theory]

@@ -44,9 +44,9 @@ if (writeDocs)
     Console.Error.WriteLine("wrote " + path);
 }
 
-internal sealed record Timing(string Operation, double MedianMs, double P95Ms);
+internal sealed record Timing(string Operation, double MedianMs, double P95Ms, double P99Ms);
 
-internal sealed record ScaleRun(int Size, TimeSpan FillTime, IReadOnlyList<Timing> Timings)
+internal sealed record ScaleRun(int Size, TimeSpan FillTime, TimeSpan StartTime, long PeakResidentMb, IReadOnlyList<Timing> Timings)
 {
     public static async Task<ScaleRun> MeasureAsync(int size, int repetitions)
     {
@@ -60,9 +60,14 @@ internal sealed record ScaleRun(int Size, TimeSpan FillTime, IReadOnlyList<Timin
             fill.Stop();
             Console.Error.WriteLine($"   filled in {fill.Elapsed.TotalSeconds:0.0} s");
 
+            // The filler leaves positions empty, as an upgraded store has them: the service
+            // computes them at start, so the start time includes that one-time backfill.
+            var started = Stopwatch.StartNew();
             using var service = await Service.StartAsync(database, directory);
+            started.Stop();
+            Console.Error.WriteLine($"   service ready (positions backfilled) in {started.Elapsed.TotalSeconds:0.0} s");
             var timings = await Workload.RunAsync(service.Client, graph, repetitions);
-            return new ScaleRun(size, fill.Elapsed, timings);
+            return new ScaleRun(size, fill.Elapsed, started.Elapsed, service.PeakResidentMb(), timings);
         }
         finally
         {
@@ -74,14 +79,14 @@ internal sealed record ScaleRun(int Size, TimeSpan FillTime, IReadOnlyList<Timin
     {
         var builder = new StringBuilder();
         var baseline = runs[0];
-        builder.AppendLine($"| operation | {string.Join(" | ", runs.Select(r => $"{r.Size:N0}: median ms (p95)"))} | {string.Join(" | ", runs.Skip(1).Select(r => $"ratio {r.Size:N0}/{baseline.Size:N0}"))} |");
+        builder.AppendLine($"| operation | {string.Join(" | ", runs.Select(r => $"{r.Size:N0}: median ms (p95 / p99)"))} | {string.Join(" | ", runs.Skip(1).Select(r => $"ratio {r.Size:N0}/{baseline.Size:N0}"))} |");
         builder.AppendLine($"| --- |{string.Concat(Enumerable.Repeat(" --- |", runs.Count * 2 - 1))}");
         for (var row = 0; row < baseline.Timings.Count; row++)
         {
             // Rows line up by position: a name may carry a size (a chain is shorter in a small store).
             var cells = runs.Select(r => r.Timings[row]).ToArray();
             builder.Append($"| {cells[^1].Operation} | ");
-            builder.Append(string.Join(" | ", cells.Select(c => $"{c.MedianMs:0.00} ({c.P95Ms:0.00})")));
+            builder.Append(string.Join(" | ", cells.Select(c => $"{c.MedianMs:0.00} ({c.P95Ms:0.00} / {c.P99Ms:0.00})")));
             foreach (var cell in cells.Skip(1))
             {
                 builder.Append($" | {cell.MedianMs / cells[0].MedianMs:0.00}×");
@@ -90,12 +95,14 @@ internal sealed record ScaleRun(int Size, TimeSpan FillTime, IReadOnlyList<Timin
         }
         builder.AppendLine();
         builder.AppendLine($"Fill times: {string.Join(", ", runs.Select(r => $"{r.Size:N0} in {r.FillTime.TotalSeconds:0.0} s"))}.");
+        builder.AppendLine($"Service start including the one-time position backfill: {string.Join(", ", runs.Select(r => $"{r.Size:N0} in {r.StartTime.TotalSeconds:0.0} s"))}.");
+        builder.AppendLine($"Service peak resident memory (VmHWM) after the workload: {string.Join(", ", runs.Select(r => $"{r.Size:N0}: {r.PeakResidentMb:N0} MB"))}.");
         return builder.ToString();
     }
 }
 
 /// <summary>What the filler planted for the workload to use.</summary>
-internal sealed record PlantedGraph(string[] Ids, string[] Chain, string SubtreeRoot, int SubtreeSize, string Needle);
+internal sealed record PlantedGraph(string[] Ids, string[] Chain, string SubtreeRoot, int SubtreeSize, string Needle, int ForwardDependencies);
 
 internal static class GraphFiller
 {
@@ -106,6 +113,8 @@ internal static class GraphFiller
     /// Schema through the real migrations, rows through prepared statements in one transaction:
     /// mostly shallow resources (0–3 dependencies on recent ones), one long chain for deep cycle
     /// checks, one 1,000-node subtree for the cascade, and ten needles for the selective search.
+    /// One resource in a hundred also depends on a later root (a forward dependency), so the
+    /// dependency order is not creation order. Positions stay empty: the service fills them at start.
     /// </summary>
     public static async Task<PlantedGraph> FillAsync(string path, int size)
     {
@@ -150,6 +159,7 @@ internal static class GraphFiller
         var subtreeSize = Math.Min(SubtreeSize, size / 4);
         var needleEvery = Math.Max(1, size / 10);
         const string needle = "zebrafinch";
+        var forwardEdges = new List<(int From, int To, int Position)>();
         for (var i = 0; i < size; i++)
         {
             var time = start + i;
@@ -191,6 +201,17 @@ internal static class GraphFiller
                     }
                 }
             }
+            if (i % 100 == 55)
+            {
+                // A later root: roots depend on nothing, so this never closes a cycle. Stored
+                // once the root exists, below.
+                var root = (i / 10 + 1 + random.Next(100)) * 10;
+                bool Planted(int n) => (n >= chainStart && n < chainStart + chainLength) || (n >= subtreeStart && n < subtreeStart + subtreeSize);
+                if (root < size && !Planted(root) && !Planted(i))
+                {
+                    forwardEdges.Add((i, root, dependencies.Count));
+                }
+            }
             for (var p = 0; p < dependencies.Count; p++)
             {
                 eResource.Value = ids[i];
@@ -199,9 +220,16 @@ internal static class GraphFiller
                 insertEdge.ExecuteNonQuery();
             }
         }
+        foreach (var (from, to, position) in forwardEdges)
+        {
+            eResource.Value = ids[from];
+            eDependency.Value = ids[to];
+            ePosition.Value = position;
+            insertEdge.ExecuteNonQuery();
+        }
         transaction.Commit();
         var chain = ids.Skip(chainStart).Take(chainLength).ToArray();
-        return new PlantedGraph(ids, chain, ids[subtreeStart], subtreeSize, needle);
+        return new PlantedGraph(ids, chain, ids[subtreeStart], subtreeSize, needle, forwardEdges.Count);
     }
 }
 
@@ -232,11 +260,64 @@ internal static class Workload
         var cursor = before.Headers.GetValues("X-Next-Cursor").Single();
         timings.Add(await TimeAsync("list page at 90% by cursor", repetitions, () => client.GetAsync($"/api/resources?cursor={Uri.EscapeDataString(cursor)}&limit=100")));
 
+        timings.AddRange(await DependencyOrderAsync(client, graph, repetitions));
+
         var cascade = Stopwatch.StartNew();
         var deleted = await client.DeleteAsync($"/api/resources/{graph.SubtreeRoot}?cascade=true");
         cascade.Stop();
         deleted.EnsureSuccessStatusCode();
-        timings.Add(new Timing($"cascade delete of a {graph.SubtreeSize}-resource subtree (once)", cascade.Elapsed.TotalMilliseconds, cascade.Elapsed.TotalMilliseconds));
+        var once = cascade.Elapsed.TotalMilliseconds;
+        timings.Add(new Timing($"cascade delete of a {graph.SubtreeSize}-resource subtree (once)", once, once, once));
+        return timings;
+    }
+
+    /// <summary>
+    /// Search pages in the stored dependency order, and the writes that keep it: a forward
+    /// dependency (the order must change), a backward one (it need not), and the worst case, a
+    /// forward dependency that moves a whole chain.
+    /// </summary>
+    private static async Task<IReadOnlyList<Timing>> DependencyOrderAsync(HttpClient client, PlantedGraph graph, int repetitions)
+    {
+        var random = new Random(11);
+        var timings = new List<Timing>
+        {
+            await TimeAsync($"blank search, first page (limit 20; {graph.ForwardDependencies:N0} forward dependencies stored)", repetitions,
+                () => client.GetAsync("/api/search?limit=20")),
+        };
+        var deep = graph.Ids.Length * 9 / 10;
+        var before = await client.GetAsync($"/api/search?offset={deep - 20}&limit=20");
+        var cursor = before.Headers.GetValues("X-Next-Cursor").Single();
+        timings.Add(await TimeAsync("blank search, page at 90% by cursor (limit 20)", repetitions,
+            () => client.GetAsync($"/api/search?limit=20&cursor={Uri.EscapeDataString(cursor)}")));
+
+        // Roots (every tenth resource) in the first third, clear of the planted chain and subtree:
+        // those at 20k gain dependencies, those at 20k + 10 never do, so no write closes a cycle.
+        // A root at 20k has later resources depending on it, which a forward dependency must move too.
+        var groups = graph.Ids.Length / 3 / 20;
+        var spread = Math.Min(50, groups / 2);
+        string Root(int group, int offset) => graph.Ids[group * 20 + offset];
+        timings.Add(await TimeAsync("update adding a forward dependency (random, up to 1,000 resources apart)", repetitions, () =>
+        {
+            var group = random.Next(0, groups - spread);
+            return client.PutAsJsonAsync($"/api/resources/{Root(group, 0)}", new { dependencies = new[] { Root(group + random.Next(1, spread), 10) } });
+        }));
+        timings.Add(await TimeAsync("update adding a backward dependency (random)", repetitions, () =>
+        {
+            var group = random.Next(spread, groups);
+            return client.PutAsJsonAsync($"/api/resources/{Root(group, 0)}", new { dependencies = new[] { Root(group - random.Next(1, spread), 10) } });
+        }));
+
+        // Worst case: the chain's first link takes a dependency on a resource created just now,
+        // so the whole chain (and whatever depends on it) moves after it.
+        string? newest = null;
+        timings.Add(await TimeAsync($"update adding a forward dependency that moves the {graph.Chain.Length}-link chain (worst case)", repetitions,
+            () => client.PutAsJsonAsync($"/api/resources/{graph.Chain[0]}", new { dependencies = new[] { newest } }),
+            before: async () =>
+            {
+                var created = await client.PostAsJsonAsync("/api/resources", new { name = "newest" });
+                newest = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+                return created;
+            }));
         return timings;
     }
 
@@ -265,7 +346,7 @@ internal static class Workload
         }
         Array.Sort(samples);
         Console.Error.WriteLine($"   {operation}: {samples[repetitions / 2]:0.00} ms");
-        return new Timing(operation, samples[repetitions / 2], samples[(int)(repetitions * 0.95)]);
+        return new Timing(operation, samples[repetitions / 2], samples[(int)(repetitions * 0.95)], samples[Math.Min(repetitions - 1, (int)(repetitions * 0.99))]);
     }
 }
 
@@ -280,6 +361,13 @@ internal sealed class Service : IDisposable
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>The service's peak resident set so far (VmHWM), in MB.</summary>
+    public long PeakResidentMb()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
 
     public static async Task<Service> StartAsync(string database, string directory)
     {

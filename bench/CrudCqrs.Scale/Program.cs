@@ -205,7 +205,7 @@ internal static class GraphFiller
             {
                 // A later root: roots depend on nothing, so this never closes a cycle. Stored
                 // once the root exists, below.
-                var root = (i / 10 + 1 + random.Next(100)) * 10;
+                var root = (i / 10 + 1 + random.Next(20)) * 10;
                 bool Planted(int n) => (n >= chainStart && n < chainStart + chainLength) || (n >= subtreeStart && n < subtreeStart + subtreeSize);
                 if (root < size && !Planted(root) && !Planted(i))
                 {

@@ -106,6 +106,43 @@ public abstract class ResourceRepositoryContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Search_follows_the_dependency_order_the_writes_keep_and_a_cursor_continues_it()
+    {
+        var repository = await RepositoryAsync();
+        // Created a, b, c, d; then a depends on d (forward: the order must change) and c on b
+        // (backward: nothing moves). x does not match "node" and links b to a: b → x → a.
+        var a = NewResource("node a", T0);
+        var b = NewResource("node b", T0.AddSeconds(1));
+        var c = NewResource("node c", T0.AddSeconds(2));
+        var d = NewResource("node d", T0.AddSeconds(3));
+        var x = NewResource("other x", T0.AddSeconds(4));
+        await AddAsync(repository, a, b, c, d, x);
+        async Task SetDependenciesAsync(Resource resource, params Guid[] dependencies)
+        {
+            await using var transaction = await repository.BeginWriteAsync(None);
+            await repository.UpdateAsync(resource.Update(null, null, dependencies, T0.AddMinutes(1)), None);
+            await transaction.CommitAsync(None);
+        }
+        await SetDependenciesAsync(a, d.Id);
+        await SetDependenciesAsync(c, b.Id);
+        await SetDependenciesAsync(x, b.Id);
+        await SetDependenciesAsync(a, d.Id, x.Id);
+
+        var all = await repository.SearchAsync("node", 0, 10, None);
+        var first = await repository.SearchAsync("node", 0, 2, None);
+        var rest = await repository.SearchAfterAsync("node", first.LastPosition!.Value, 10, None);
+
+        var order = all.Items.Select(r => r.Id).ToList();
+        Assert.Equal(4, all.TotalCount);
+        Assert.Equal([a.Id, b.Id, c.Id, d.Id], order.Order());
+        Assert.True(order.IndexOf(d.Id) < order.IndexOf(a.Id));
+        Assert.True(order.IndexOf(b.Id) < order.IndexOf(c.Id));
+        Assert.True(order.IndexOf(b.Id) < order.IndexOf(a.Id), "a depends on b through x, which does not match");
+        Assert.Equal(order, first.Items.Concat(rest.Items).Select(r => r.Id));
+        Assert.Null((await repository.SearchAfterAsync("node", all.LastPosition!.Value, 10, None)).LastPosition);
+    }
+
+    [SkippableFact]
     public async Task Search_agrees_with_a_plain_substring_filter_through_creates_renames_and_deletes()
     {
         var repository = await RepositoryAsync();

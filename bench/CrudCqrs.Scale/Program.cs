@@ -29,6 +29,7 @@ if (fillOnly >= 0 && fillOnly + 1 < args.Length)
     return;
 }
 
+Console.Error.WriteLine("service: RateLimit__Enabled=false (the per-client limiter is off), Auth__Mode=None");
 var results = new List<ScaleRun>();
 foreach (var size in sizes)
 {
@@ -381,6 +382,9 @@ internal sealed class Service : IDisposable
         }
         start.Environment["ConnectionStrings__Sqlite"] = $"Data Source={database}";
         start.Environment["Observability__Enabled"] = "false";
+        // Measures the store, not the per-client limiter (one client here calls far above its rate).
+        start.Environment["Auth__Mode"] = "None";
+        start.Environment["RateLimit__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -61,7 +61,8 @@ start_service() { # port db observability-enabled
   local port=$1 db=$2 enabled=$3
   (
     cd "$(dirname "$API_DLL")"
-    export ConnectionStrings__Sqlite="Data Source=$db" Observability__Enabled=$enabled ASPNETCORE_ENVIRONMENT=Production
+    export ConnectionStrings__Sqlite="Data Source=$db" Observability__Enabled=$enabled ASPNETCORE_ENVIRONMENT=Production \
+           Auth__Mode=None RateLimit__Enabled=false
     if [[ $enabled == true ]]; then
       export Observability__OtlpEndpoint="http://127.0.0.1:$RECEIVER_PORT" Observability__OtlpProtocol=http/protobuf \
              Observability__TracesSampleRate=1.0 Observability__MetricsExportIntervalMs=5000
@@ -121,6 +122,7 @@ run_wrk() { # label url [lua body-file] -> prints requests/s
   awk '/Requests\/sec/ {print $2}' "$out"
 }
 
+echo "Services: RateLimit__Enabled=false (the per-client limiter is off: wrk is one client far above its rate), Auth__Mode=None"
 echo "Load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case (after a ${WARMUP} s warm-up), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 READ_OFF=$(run_wrk read-off "http://127.0.0.1:$OFF_PORT/api/resources/$OFF_ID")
 READ_ON=$(run_wrk read-on "http://127.0.0.1:$ON_PORT/api/resources/$ON_ID")
@@ -140,7 +142,8 @@ p = sys.argv[7:13]
 duration, connections, threads, exports, warmup = sys.argv[13:18]
 def ok(value, goal): return "met" if value >= goal else "MISSED"
 print(f"wrk -t{threads} -c{connections} -d{duration}s per case after a {warmup} s warm-up at the same load, one case after another in one run; "
-      f"the telemetry-on service sent {exports} OTLP exports to the receiver.")
+      f"the telemetry-on service sent {exports} OTLP exports to the receiver. "
+      f"The services run with the rate limiter off (RateLimit__Enabled=false) and Auth__Mode=None.")
 print()
 print("| Case | Telemetry off (req/s) | Telemetry on (req/s) | Minimal Kestrel (req/s) | p99 off / on / minimal |")
 print("|---|---:|---:|---:|---|")

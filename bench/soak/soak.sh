@@ -15,7 +15,11 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2;
 work=$(mktemp -d /tmp/crudcqrs-soak.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 dotnet build -c Release src/Api -v q -nologo >/dev/null
+# One wrk client calls far above the per-client rate limit, and this is no Development run:
+# the limiter is off and the service is open (Auth__Mode=None), both said explicitly.
+echo "service: RateLimit__Enabled=false (the limiter is off), Auth__Mode=None"
 ConnectionStrings__Sqlite="Data Source=$work/soak.db" Observability__OtlpEndpoint=http://127.0.0.1:9 \
+  Auth__Mode=None RateLimit__Enabled=false \
   Logging__LogLevel__Default=Warning Logging__LogLevel__CrudCqrs=Warning \
   dotnet src/Api/bin/Release/net10.0/CrudCqrs.Api.dll --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
 pid=$!

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrudCqrs.Api.Http;
+using CrudCqrs.Api.Security;
 using CrudCqrs.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
@@ -68,6 +69,7 @@ public static class ApiServices
             SuppressDiagnosticsCallback = context => ApiExceptionHandler.IsExpected(context.Exception),
         });
         app.UseStatusCodePages();
+        app.UseApiSecurity();
 
         app.UseSwagger();
         app.UseSwaggerUI(options => options.DocumentTitle = "CrudCqrs API");
@@ -96,6 +98,11 @@ internal static class HealthResponse
         if (report.Status == HealthStatus.Unhealthy)
         {
             context.Response.Headers.RetryAfter = ApiExceptionHandler.RetryAfterSeconds.ToString();
+        }
+        if (!CallerVisibility.MaySeeDetails(context))
+        {
+            // Probes need the status code only; check texts can name paths and settings.
+            return context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() });
         }
         return context.Response.WriteAsJsonAsync(new
         {

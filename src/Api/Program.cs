@@ -1,4 +1,5 @@
 using CrudCqrs.Api;
+using CrudCqrs.Api.Security;
 using CrudCqrs.Application;
 using CrudCqrs.Application.Behaviors;
 using CrudCqrs.Application.Resources.CreateResource;
@@ -12,10 +13,11 @@ try
     builder.AddObservability();
     builder.Services.AddApplication();
     builder.AddInfrastructure();
+    builder.AddApiSecurity();
 }
-catch (DatabaseConfigurationException exception)
+catch (Exception exception) when (exception is DatabaseConfigurationException or SecurityConfigurationException)
 {
-    // A database setting that cannot work stops the start with one line naming the key.
+    // A database or auth setting that cannot work stops the start with one line naming the key.
     await Console.Error.WriteLineAsync("crudcqrs: " + exception.Message);
     return 2;
 }

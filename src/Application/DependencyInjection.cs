@@ -1,6 +1,9 @@
+using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Behaviors;
 using CrudCqrs.Application.Diagnostics;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CrudCqrs.Application;
 
@@ -16,6 +19,9 @@ public static class DependencyInjection
         services.AddMetrics();
         services.AddSingleton<CrudTelemetry>();
         services.AddSingleton(TimeProvider.System);
+        // Hosts that authenticate callers or read the privacy setting register their own first.
+        services.TryAddSingleton<ICurrentCaller>(AnonymousCaller.Instance);
+        services.TryAddSingleton(TelemetryPrivacy.Default);
         return services;
     }
 }

@@ -88,6 +88,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             // Outside Development the service insists on an explicit choice; tests of
             // authentication set their own.
             ["Auth__Mode"] = "None",
+            // The suites call fast from one address; tests of the limiter turn it back on.
+            ["RateLimit__Enabled"] = "false",
             // Nothing listens on the discard port: exports fail fast instead of reaching a
             // collector some other program runs on this machine.
             ["Observability__OtlpEndpoint"] = "http://127.0.0.1:9",

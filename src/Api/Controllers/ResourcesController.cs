@@ -1,3 +1,6 @@
+using CrudCqrs.Api.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using CrudCqrs.Application.Resources;
 using CrudCqrs.Application.Resources.CreateResource;
 using CrudCqrs.Application.Resources.DeleteResource;
@@ -18,6 +21,8 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
 {
     /// <summary>Creates a resource.</summary>
     [HttpPost]
+    [Authorize(Policy = Scopes.Write)]
+    [EnableRateLimiting(ClientRateLimits.WritePolicy)]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
@@ -35,6 +40,8 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     /// <paramref name="cursor"/> (instead of <paramref name="offset"/>) to read deep into the list at constant cost.
     /// </summary>
     [HttpGet]
+    [Authorize(Policy = Scopes.Read)]
+    [EnableRateLimiting(ClientRateLimits.ReadPolicy)]
     [ProducesResponseType<IReadOnlyList<ResourceDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<ActionResult<IReadOnlyList<ResourceDto>>> List(
@@ -53,6 +60,8 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
 
     /// <summary>Reads one resource; 304 without a body when <c>If-None-Match</c> names its current ETag.</summary>
     [HttpGet("{id}")]
+    [Authorize(Policy = Scopes.Read)]
+    [EnableRateLimiting(ClientRateLimits.ReadPolicy)]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status200OK)]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
@@ -80,6 +89,8 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
 
     /// <summary>Partially updates a resource; refused with the cycle's path if it would close one.</summary>
     [HttpPut("{id}")]
+    [Authorize(Policy = Scopes.Write)]
+    [EnableRateLimiting(ClientRateLimits.WritePolicy)]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
@@ -96,6 +107,8 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
 
     /// <summary>Deletes a resource; its id leaves every dependency list, or with <c>cascade=true</c> its dependents are deleted too.</summary>
     [HttpDelete("{id}")]
+    [Authorize(Policy = Scopes.Write)]
+    [EnableRateLimiting(ClientRateLimits.WritePolicy)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]

@@ -1,3 +1,6 @@
+using CrudCqrs.Api.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using CrudCqrs.Application.Resources;
 using CrudCqrs.Application.Resources.SearchResources;
 using Mediator;
@@ -18,6 +21,8 @@ public sealed class SearchController(ISender sender) : ControllerBase
     /// <paramref name="cursor"/> (instead of <paramref name="offset"/>) to read deep pages at constant cost.
     /// </summary>
     [HttpGet]
+    [Authorize(Policy = Scopes.Read)]
+    [EnableRateLimiting(ClientRateLimits.ReadPolicy)]
     [ProducesResponseType<IReadOnlyList<ResourceDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<ActionResult<IReadOnlyList<ResourceDto>>> Search(

@@ -31,6 +31,8 @@ public static class ProblemFactory
         var status = problem.Status ?? context.Response.StatusCode;
         problem.Type = $"https://httpstatuses.io/{status}";
         problem.Instance ??= context.Request.Path.Value;
+        // The framework's defaults have no title for some statuses (429 among them).
+        problem.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
         problem.Extensions.Remove("traceId");
         problem.Extensions["error"] = error ?? (problem.Extensions.TryGetValue("error", out var existing) && existing is string name ? name : ErrorKinds.ForStatus(status).Name);
         problem.Extensions["traceId"] = TraceHeaders.TraceId(context) ?? Activity.Current?.TraceId.ToHexString();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
 using Mediator;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace CrudCqrs.Application.Behaviors;
 /// structured properties (never the request body: it can be large and carries user data).
 /// Inside Tracing, so every line carries the operation's trace and span ids.
 /// </summary>
-public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior<TMessage, TResponse>> logger, CrudTelemetry telemetry)
+public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior<TMessage, TResponse>> logger, CrudTelemetry telemetry, ICurrentCaller? caller = null)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -18,6 +19,8 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
     {
         var operationType = Operation<TMessage>.Descriptor.Type;
         var started = Stopwatch.GetTimestamp();
+        // A scope, so that every line of the operation names the authenticated caller.
+        using var callerScope = caller?.Subject is { } subject ? logger.BeginScope(new Dictionary<string, object?> { ["enduser.id"] = subject }) : null;
         OperationLog.Started(logger, operationType, telemetry.DbType, null);
         try
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
 using Mediator;
 
@@ -8,7 +9,8 @@ namespace CrudCqrs.Application.Behaviors;
 /// Outermost: opens the operation span and the <see cref="OperationScope"/> that the inner
 /// behaviors and the handler report into, so every rejection below still has a span.
 /// </summary>
-public sealed class TracingBehavior<TMessage, TResponse>(CrudTelemetry telemetry) : IPipelineBehavior<TMessage, TResponse>
+public sealed class TracingBehavior<TMessage, TResponse>(CrudTelemetry telemetry, ICurrentCaller? caller = null, TelemetryPrivacy? privacy = null)
+    : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
@@ -19,7 +21,11 @@ public sealed class TracingBehavior<TMessage, TResponse>(CrudTelemetry telemetry
         {
             activity.SetTag("operation.type", operation.Type);
             activity.SetTag("db.type", telemetry.DbType);
-            TagMessage(activity, message);
+            TagMessage(activity, message, privacy ?? TelemetryPrivacy.Default);
+            if (caller?.Subject is { } subject)
+            {
+                activity.SetTag("enduser.id", subject);
+            }
         }
         OperationScope.Begin(operation, telemetry, activity);
 
@@ -42,7 +48,7 @@ public sealed class TracingBehavior<TMessage, TResponse>(CrudTelemetry telemetry
         }
     }
 
-    private static void TagMessage(Activity activity, TMessage message)
+    private static void TagMessage(Activity activity, TMessage message, TelemetryPrivacy privacy)
     {
         switch (message)
         {
@@ -50,7 +56,12 @@ public sealed class TracingBehavior<TMessage, TResponse>(CrudTelemetry telemetry
                 activity.SetTag("cascade.enabled", delete.Cascade);
                 break;
             case Resources.SearchResources.SearchResourcesQuery search:
-                activity.SetTag("search.query", search.Text ?? "");
+                activity.SetTag("search.query.length", search.Text?.Length ?? 0);
+                activity.SetTag("search.query.blank", string.IsNullOrWhiteSpace(search.Text));
+                if (privacy.RecordSearchText)
+                {
+                    activity.SetTag("search.query", search.Text ?? "");
+                }
                 break;
         }
     }

@@ -33,6 +33,8 @@ public class ApiFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={DatabasePath}{ConnectionStringSuffix}");
         builder.UseSetting("Observability:Enabled", "false");
+        // The suites call fast from one address; the limiter has its own tests.
+        builder.UseSetting("RateLimit:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Faults must show in test output; expected answers are not logged at Error.
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Error");

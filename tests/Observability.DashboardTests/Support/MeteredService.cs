@@ -26,6 +26,10 @@ public sealed class MeteredService : IAsyncDisposable
             ["Observability__MetricsExportIntervalMs"] = "1000",
             ["Observability__OtlpEndpoint"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Logging__Format"] = "json",
+            // On, so its meter has series for the dashboards, far above the load's rate.
+            ["RateLimit__Enabled"] = "true",
+            ["RateLimit__ReadsPerSecond"] = "100000",
+            ["RateLimit__WritesPerSecond"] = "100000",
         }, Readiness.Live));
 
     /// <summary>The keys of the service's JSON log lines so far (what a Loki <c>| json</c> stage would see, before renaming).</summary>

@@ -29,6 +29,7 @@ public class ObservedApp : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={Path.Combine(_directory, "test.db")}");
         builder.UseSetting("Observability:OtlpEndpoint", "http://127.0.0.1:9");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("RateLimit:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:CrudCqrs", "Information");
         foreach (var (key, value) in Settings)
         {

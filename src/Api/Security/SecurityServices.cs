@@ -1,0 +1,123 @@
+using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Behaviors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.Tokens;
+using Microsoft.OpenApi;
+
+namespace CrudCqrs.Api.Security;
+
+/// <summary>Authentication, scope policies, rate limits and what callers may see, from the <c>Auth__*</c> and <c>RateLimit__*</c> settings.</summary>
+public static class SecurityServices
+{
+    /// <summary>Reads and checks the settings; throws <see cref="SecurityConfigurationException"/> when one cannot work.</summary>
+    public static IHostApplicationBuilder AddApiSecurity(this IHostApplicationBuilder builder)
+    {
+        var auth = AuthSettings.Read(builder.Configuration, builder.Environment);
+        var rateLimits = RateLimitSettings.Read(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(auth);
+        services.AddSingleton(rateLimits);
+        services.AddHttpContextAccessor();
+        services.Replace(ServiceDescriptor.Singleton<ICurrentCaller, HttpCurrentCaller>());
+        services.Replace(ServiceDescriptor.Singleton(new TelemetryPrivacy(
+            AuthSettings.ReadBool(builder.Configuration["Observability:RecordSearchText"], "Observability__RecordSearchText", false))));
+
+        if (auth.Mode == AuthMode.Jwt)
+        {
+            services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+                .AddJwtBearer(options => ConfigureBearer(options, auth, builder.Environment));
+        }
+        services.AddAuthorization(options =>
+        {
+            options.AddPolicy(Scopes.Read, policy => Require(policy, auth, Scopes.Read));
+            options.AddPolicy(Scopes.Write, policy => Require(policy, auth, Scopes.Write));
+        });
+        services.AddClientRateLimits(rateLimits);
+
+        services.ConfigureSwaggerGen(options =>
+        {
+            options.AddSecurityDefinition(BearerSecurityFilter.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A JWT with scope resources:read and/or resources:write (needed only when the service runs with Auth__Mode=Jwt).",
+            });
+            options.OperationFilter<BearerSecurityFilter>();
+        });
+        return builder;
+    }
+
+    /// <summary>Inside the status code pages, so that 401, 403 and 429 get the same problem details as every other error.</summary>
+    public static WebApplication UseApiSecurity(this WebApplication app)
+    {
+        var auth = app.Services.GetRequiredService<AuthSettings>();
+        if (auth.OpenOutsideDevelopment)
+        {
+            app.Logger.LogWarning(
+                "Auth__Mode=None in {environment}: anyone who can reach the service may create, change and delete every resource.",
+                app.Environment.EnvironmentName);
+        }
+        if (auth.Mode == AuthMode.Jwt)
+        {
+            app.UseAuthentication();
+        }
+        app.UseAuthorization();
+        if (auth.ProtectMetrics)
+        {
+            app.Use(async (context, next) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/metrics") && context.User.Identity?.IsAuthenticated != true)
+                {
+                    await context.ChallengeAsync();
+                    return;
+                }
+                await next(context);
+            });
+        }
+        if (app.Services.GetRequiredService<RateLimitSettings>().Enabled)
+        {
+            app.UseRateLimiter();
+        }
+        return app;
+    }
+
+    private static void Require(AuthorizationPolicyBuilder policy, AuthSettings auth, string scope)
+    {
+        if (auth.Mode == AuthMode.None)
+        {
+            policy.RequireAssertion(_ => true);
+            return;
+        }
+        policy.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope));
+    }
+
+    private static void ConfigureBearer(JwtBearerOptions options, AuthSettings auth, IHostEnvironment environment)
+    {
+        // Claims keep the names the issuer sent (sub, scope, scp), not the WS-Federation URIs.
+        options.MapInboundClaims = false;
+        options.Audience = auth.Audience;
+        options.TokenValidationParameters.ValidAudience = auth.Audience;
+        // A token past its exp is refused at once; issuers that need slack give tokens longer lives.
+        options.TokenValidationParameters.ClockSkew = TimeSpan.Zero;
+        options.TokenValidationParameters.NameClaimType = "sub";
+        if (auth.Authority is not null)
+        {
+            options.Authority = auth.Authority.ToString();
+            options.RequireHttpsMetadata = !environment.IsDevelopment();
+            if (auth.Issuer is not null)
+            {
+                options.TokenValidationParameters.ValidIssuer = auth.Issuer;
+            }
+            return;
+        }
+        options.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(auth.SigningKey);
+        options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        options.TokenValidationParameters.ValidIssuer = auth.Issuer;
+        // With a shared key the key is the trust; an issuer is checked only when one is configured.
+        options.TokenValidationParameters.ValidateIssuer = auth.Issuer is not null;
+    }
+}

@@ -68,7 +68,25 @@ public sealed class TracingBehaviorTests : IDisposable
             .Handle(new SearchResourcesQuery("front"), (_, _) => ValueTask.FromResult(new PagedResult([], 0)), CancellationToken.None);
 
         Assert.Equal(true, Assert.Single(_harness.OwnSpans, s => s.DisplayName == "delete_resource").GetTagItem("cascade.enabled"));
-        Assert.Equal("front", Assert.Single(_harness.OwnSpans, s => s.DisplayName == "search_resources").GetTagItem("search.query"));
+        var search = Assert.Single(_harness.OwnSpans, s => s.DisplayName == "search_resources");
+        Assert.Null(search.GetTagItem("search.query"));
+        Assert.Equal(5, search.GetTagItem("search.query.length"));
+        Assert.Equal(false, search.GetTagItem("search.query.blank"));
+    }
+
+    [Fact]
+    public async Task Search_text_is_recorded_only_when_the_privacy_setting_allows_it()
+    {
+        await new TracingBehavior<SearchResourcesQuery, PagedResult>(_harness.Telemetry, privacy: new TelemetryPrivacy(RecordSearchText: true))
+            .Handle(new SearchResourcesQuery("front"), (_, _) => ValueTask.FromResult(new PagedResult([], 0)), CancellationToken.None);
+        await new TracingBehavior<SearchResourcesQuery, PagedResult>(_harness.Telemetry)
+            .Handle(new SearchResourcesQuery("   "), (_, _) => ValueTask.FromResult(new PagedResult([], 0)), CancellationToken.None);
+
+        var spans = _harness.OwnSpans.Where(s => s.DisplayName == "search_resources").ToArray();
+        Assert.Equal("front", spans[0].GetTagItem("search.query"));
+        Assert.Null(spans[1].GetTagItem("search.query"));
+        Assert.Equal(3, spans[1].GetTagItem("search.query.length"));
+        Assert.Equal(true, spans[1].GetTagItem("search.query.blank"));
     }
 
     [Fact]

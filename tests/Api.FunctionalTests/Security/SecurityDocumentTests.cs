@@ -1,0 +1,40 @@
+using System.Text.Json;
+using CrudCqrs.Api.FunctionalTests.Infrastructure;
+
+namespace CrudCqrs.Api.FunctionalTests.Security;
+
+/// <summary>The OpenAPI document tells Swagger UI (and generated clients) which token and scope each operation needs.</summary>
+public sealed class SecurityDocumentTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task Bearer_scheme_is_declared_and_every_api_operation_requires_its_scope_and_documents_401_403_429()
+    {
+        var document = (await factory.CreateGuardedClient().FetchAsync("/swagger/v1/swagger.json")).Json;
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+
+        var expected = new Dictionary<(string Path, string Method), string>
+        {
+            [("/api/resources", "post")] = "resources:write",
+            [("/api/resources", "get")] = "resources:read",
+            [("/api/resources/{id}", "get")] = "resources:read",
+            [("/api/resources/{id}", "put")] = "resources:write",
+            [("/api/resources/{id}", "delete")] = "resources:write",
+            [("/api/search", "get")] = "resources:read",
+        };
+        foreach (var ((path, method), scope) in expected)
+        {
+            var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
+            var requirement = Assert.Single(operation.GetProperty("security").EnumerateArray());
+            var scopes = requirement.GetProperty("Bearer").EnumerateArray().Select(s => s.GetString()!).ToArray();
+            Assert.Equal(new[] { scope }, scopes);
+            var responses = operation.GetProperty("responses");
+            foreach (var status in new[] { "401", "403", "429" })
+            {
+                Assert.True(responses.TryGetProperty(status, out var response), $"{method} {path} documents {status}");
+                Assert.Equal(JsonValueKind.Object, response.GetProperty("content").GetProperty("application/problem+json").ValueKind);
+            }
+        }
+    }
+}

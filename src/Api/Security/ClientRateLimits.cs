@@ -39,7 +39,7 @@ public static class ClientRateLimits
         return services;
     }
 
-    public static string ClientOf(HttpContext context) =>
+    private static string ClientOf(HttpContext context) =>
         context.User is { Identity.IsAuthenticated: true } user && user.FindFirst("sub")?.Value is { Length: > 0 } subject
             ? "sub:" + subject
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "local");
@@ -47,7 +47,7 @@ public static class ClientRateLimits
     private static RateLimitPartition<string> Partition(HttpContext context, int perSecond) =>
         RateLimitPartition.GetTokenBucketLimiter(ClientOf(context), _ => Bucket(perSecond));
 
-    public static TokenBucketRateLimiterOptions Bucket(int perSecond)
+    private static TokenBucketRateLimiterOptions Bucket(int perSecond)
     {
         var tokensPerRefill = Math.Max(1, perSecond / RefillsPerSecond);
         return new TokenBucketRateLimiterOptions

@@ -65,6 +65,12 @@ public static class SecurityServices
         {
             app.UseAuthentication();
         }
+        // After authentication (a client is its token's subject), before authorization: a flood
+        // of refused calls is limited like any other.
+        if (app.Services.GetRequiredService<RateLimitSettings>().Enabled)
+        {
+            app.UseRateLimiter();
+        }
         app.UseAuthorization();
         if (auth.ProtectMetrics)
         {
@@ -77,10 +83,6 @@ public static class SecurityServices
                 }
                 await next(context);
             });
-        }
-        if (app.Services.GetRequiredService<RateLimitSettings>().Enabled)
-        {
-            app.UseRateLimiter();
         }
         return app;
     }

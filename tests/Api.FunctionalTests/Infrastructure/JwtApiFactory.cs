@@ -11,7 +11,7 @@ public class JwtApiFactory : ApiFactory
         builder.UseSetting("Auth:Mode", "Jwt");
         builder.UseSetting("Auth:SigningKey", TestTokens.SigningKey);
         builder.UseSetting("Auth:Issuer", TestTokens.Issuer);
-        builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, RemoteAddressFilter>());
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, RemoteAddressFilter>());
     }
 
     /// <summary>A guarded client that sends <paramref name="token"/> on every request.</summary>

@@ -134,7 +134,7 @@ public abstract class ResourceRepositoryContract : IAsyncLifetime
 
         var order = all.Items.Select(r => r.Id).ToList();
         Assert.Equal(4, all.TotalCount);
-        Assert.Equal([a.Id, b.Id, c.Id, d.Id], order.Order());
+        Assert.Equal(new[] { a.Id, b.Id, c.Id, d.Id }.Order(), order.Order());
         Assert.True(order.IndexOf(d.Id) < order.IndexOf(a.Id));
         Assert.True(order.IndexOf(b.Id) < order.IndexOf(c.Id));
         Assert.True(order.IndexOf(b.Id) < order.IndexOf(a.Id), "a depends on b through x, which does not match");

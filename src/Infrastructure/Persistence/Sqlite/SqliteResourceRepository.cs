@@ -81,32 +81,40 @@ public sealed class SqliteResourceRepository(
 
     /// <summary>
     /// The matches in dependency order: an index range on TopologicalPosition, narrowed by the
-    /// trigram index when the text is long enough. The page and the count read one snapshot.
+    /// trigram index when the text is long enough. A filtered page and its count read one
+    /// snapshot; a blank search reads the page and the stored count as the list does, without
+    /// the snapshot's extra round trips.
     /// </summary>
-    private Task<SearchPage> SearchPageAsync(string? text, long? afterPosition, int offset, int limit, CancellationToken cancellationToken) =>
-        Guarded(() => InReadSnapshot(async () =>
+    private Task<SearchPage> SearchPageAsync(string? text, long? afterPosition, int offset, int limit, CancellationToken cancellationToken)
+    {
+        var (filter, parameters) = Matches(text);
+        Task<SearchPage> Read() => ReadSearchPageAsync(filter, parameters, afterPosition, offset, limit, cancellationToken);
+        return Guarded(() => filter is null ? Read() : InReadSnapshot(Read, cancellationToken));
+    }
+
+    private async Task<SearchPage> ReadSearchPageAsync(
+        string? filter, object[] parameters, long? afterPosition, int offset, int limit, CancellationToken cancellationToken)
+    {
+        var conditions = new List<string>();
+        if (filter is not null)
         {
-            var (filter, parameters) = Matches(text);
-            var conditions = new List<string>();
-            if (filter is not null)
-            {
-                conditions.Add(filter);
-            }
-            var pageParameters = parameters.ToList();
-            if (afterPosition is { } after)
-            {
-                conditions.Add($"r.TopologicalPosition > {{{pageParameters.Count}}}");
-                pageParameters.Add(after);
-            }
-            var rows = await ReadPageAsync(
-                string.Join(" AND ", conditions), "r.TopologicalPosition", pageParameters.ToArray(), offset, limit, cancellationToken);
-            // The filter is this class's own SQL text; user text only ever travels as parameters.
-            var countSql = "SELECT COUNT(*) AS Value FROM Resources AS r WHERE " + filter;
-            var total = filter is null
-                ? await CountStoredAsync(cancellationToken)
-                : await db.Database.SqlQueryRaw<long>(countSql, parameters).SingleAsync(cancellationToken);
-            return new SearchPage(rows.Select(ToDomain).ToArray(), total, rows.Count == 0 ? null : rows[^1].TopologicalPosition);
-        }, cancellationToken));
+            conditions.Add(filter);
+        }
+        var pageParameters = parameters.ToList();
+        if (afterPosition is { } after)
+        {
+            conditions.Add($"r.TopologicalPosition > {{{pageParameters.Count}}}");
+            pageParameters.Add(after);
+        }
+        var rows = await ReadPageAsync(
+            string.Join(" AND ", conditions), "r.TopologicalPosition", pageParameters.ToArray(), offset, limit, cancellationToken);
+        // The filter is this class's own SQL text; user text only ever travels as parameters.
+        var countSql = "SELECT COUNT(*) AS Value FROM Resources AS r WHERE " + filter;
+        var total = filter is null
+            ? await CountStoredAsync(cancellationToken)
+            : await db.Database.SqlQueryRaw<long>(countSql, parameters).SingleAsync(cancellationToken);
+        return new SearchPage(rows.Select(ToDomain).ToArray(), total, rows.Count == 0 ? null : rows[^1].TopologicalPosition);
+    }
 
     /// <summary>
     /// One statement per page: the rows and, per row, its dependency ids in list order as a JSON

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CrudCqrs.Api.Http;
 using CrudCqrs.Api.Security;
+using CrudCqrs.Api.OpenApi;
 using CrudCqrs.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
@@ -48,15 +49,7 @@ public static class ApiServices
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
         builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc("v1", new() { Title = "CrudCqrs API", Version = "v1", Description = "Resources that depend on each other, kept acyclic." });
-            var xml = Path.Combine(AppContext.BaseDirectory, "CrudCqrs.Api.xml");
-            if (File.Exists(xml))
-            {
-                options.IncludeXmlComments(xml);
-            }
-        });
+        builder.Services.AddSwaggerGen(OpenApiDocumentSetup.Configure);
         return builder;
     }
 

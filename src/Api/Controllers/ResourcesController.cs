@@ -1,3 +1,4 @@
+using CrudCqrs.Api.OpenApi;
 using CrudCqrs.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
@@ -24,9 +25,11 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [Authorize(Policy = Scopes.Write)]
     [EnableRateLimiting(ClientRateLimits.WritePolicy)]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ResponseHeader(StatusCodes.Status201Created, "Location", "The new resource's path, /api/resources/{id}.")]
+    [ResponseHeader(StatusCodes.Status201Created, "ETag", "The new resource's version, for If-Match and If-None-Match.")]
+    [ProducesResponseType(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
     public async Task<ActionResult<ResourceDto>> Create([FromBody] CreateResourceRequest body, CancellationToken cancellationToken)
     {
         var resource = await sender.Send(new CreateResourceCommand(body.Name, body.Description, body.Dependencies), cancellationToken);
@@ -43,7 +46,10 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [Authorize(Policy = Scopes.Read)]
     [EnableRateLimiting(ClientRateLimits.ReadPolicy)]
     [ProducesResponseType<IReadOnlyList<ResourceDto>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ResponseHeader(StatusCodes.Status200OK, "X-Total-Count", "How many resources there are in all.", Type = "integer")]
+    [ResponseHeader(StatusCodes.Status200OK, "X-Next-Cursor", "On a full page: the cursor of the next page.", Always = false)]
+    [ResponseHeader(StatusCodes.Status200OK, "Link", "On a full page: <...&cursor=...>; rel=\"next\".", Always = false)]
+    [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
     public async Task<ActionResult<IReadOnlyList<ResourceDto>>> List(
         [FromQuery] int offset = 0, [FromQuery] int limit = Paging.DefaultLimit, [FromQuery] string? cursor = null,
         CancellationToken cancellationToken = default)
@@ -64,19 +70,22 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [EnableRateLimiting(ClientRateLimits.ReadPolicy)]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status200OK)]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<ActionResult<ResourceDto>> Get([RawId] string id, CancellationToken cancellationToken)
+    [ResponseHeader(StatusCodes.Status200OK, "ETag", "The resource's version, for If-Match and If-None-Match.")]
+    [ResponseHeader(StatusCodes.Status304NotModified, "ETag", "The resource's current version, the one If-None-Match named.")]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    public async Task<ActionResult<ResourceDto>> Get(
+        [RawId] string id, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch, CancellationToken cancellationToken)
     {
         var resource = await sender.Send(new GetResourceQuery(id), cancellationToken);
         Response.Headers.ETag = resource.ETag;
-        if (IsNotModified(resource.ETag))
+        if (ifNoneMatch is not null && IsNotModified(resource.ETag))
         {
             return StatusCode(StatusCodes.Status304NotModified);
         }
         return Ok(resource);
     }
 
-    /// <summary>RFC 9110's <c>If-None-Match</c>: weak comparison, <c>*</c> matches any current resource.</summary>
+    /// <summary>RFC 9110's <c>If-None-Match</c> (every header line of it): weak comparison, <c>*</c> matches any current resource.</summary>
     private bool IsNotModified(string currentETag)
     {
         var ifNoneMatch = Request.GetTypedHeaders().IfNoneMatch;
@@ -92,11 +101,12 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [Authorize(Policy = Scopes.Write)]
     [EnableRateLimiting(ClientRateLimits.WritePolicy)]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ResponseHeader(StatusCodes.Status200OK, "ETag", "The resource's new version.")]
+    [ProducesResponseType(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status412PreconditionFailed)]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
     public async Task<ActionResult<ResourceDto>> Update(
         [RawId] string id, [FromBody] UpdateResourceRequest body, [FromHeader(Name = "If-Match")] string? ifMatch, CancellationToken cancellationToken)
     {
@@ -110,8 +120,9 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [Authorize(Policy = Scopes.Write)]
     [EnableRateLimiting(ClientRateLimits.WritePolicy)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
+    [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Delete(
         [RawId] string id, [FromQuery] bool cascade = false, [FromHeader(Name = "If-Match")] string? ifMatch = null, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using CrudCqrs.Api.OpenApi;
 using CrudCqrs.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
@@ -24,7 +25,8 @@ public sealed class SearchController(ISender sender) : ControllerBase
     [Authorize(Policy = Scopes.Read)]
     [EnableRateLimiting(ClientRateLimits.ReadPolicy)]
     [ProducesResponseType<IReadOnlyList<ResourceDto>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ResponseHeader(StatusCodes.Status200OK, "X-Total-Count", "How many resources match in all.", Type = "integer")]
+    [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
     public async Task<ActionResult<IReadOnlyList<ResourceDto>>> Search(
         [FromQuery] string? q = null, [FromQuery] int offset = 0, [FromQuery] int limit = Paging.DefaultLimit,
         [FromQuery] string? cursor = null, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using CrudCqrs.Api.OpenApi;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -27,18 +28,11 @@ public sealed class BearerSecurityFilter : IOperationFilter
         operation.Security ??= [];
         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = scopes });
         operation.Responses ??= [];
-        operation.Responses.TryAdd("401", Problem("No valid bearer token (only when Auth__Mode=Jwt); WWW-Authenticate says why.", context));
-        operation.Responses.TryAdd("403", Problem($"The token lacks the scope {string.Join(", ", scopes)}.", context));
-        operation.Responses.TryAdd("429", Problem("Too many requests from this client; Retry-After says when to try again.", context));
+        operation.Responses.TryAdd("401", Problem(401, "No valid bearer token (only when Auth__Mode=Jwt); WWW-Authenticate says why."));
+        operation.Responses.TryAdd("403", Problem(403, $"The token lacks the scope {string.Join(", ", scopes)}."));
+        operation.Responses.TryAdd("429", Problem(429, "Too many requests from this client; Retry-After says when to try again."));
     }
 
-    private static OpenApiResponse Problem(string description, OperationFilterContext context)
-    {
-        var schema = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository);
-        return new OpenApiResponse
-        {
-            Description = description,
-            Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = schema } },
-        };
-    }
+    private static OpenApiResponse Problem(int status, string description) =>
+        ContractResponses.Describe(new OpenApiResponse { Description = description }, status);
 }

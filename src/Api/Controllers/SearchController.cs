@@ -26,6 +26,8 @@ public sealed class SearchController(ISender sender) : ControllerBase
     [EnableRateLimiting(ClientRateLimits.ReadPolicy)]
     [ProducesResponseType<IReadOnlyList<ResourceDto>>(StatusCodes.Status200OK)]
     [ResponseHeader(StatusCodes.Status200OK, "X-Total-Count", "How many resources match in all.", Type = "integer")]
+    [ResponseHeader(StatusCodes.Status200OK, "X-Next-Cursor", "On a full page: the cursor of the next page.", Always = false)]
+    [ResponseHeader(StatusCodes.Status200OK, "Link", "On a full page: <...&cursor=...>; rel=\"next\".", Always = false)]
     [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
     public async Task<ActionResult<IReadOnlyList<ResourceDto>>> Search(
         [FromQuery] string? q = null, [FromQuery] int offset = 0, [FromQuery] int limit = Paging.DefaultLimit,

@@ -22,7 +22,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Search
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SearchRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/search{?limit*,offset*,q*}", pathParameters)
+        public SearchRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/search{?cursor*,limit*,offset*,q*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Search
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SearchRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/search{?limit*,offset*,q*}", rawUrl)
+        public SearchRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/search{?cursor*,limit*,offset*,q*}", rawUrl)
         {
         }
         /// <summary>
-        /// Resources whose name or description contains q (case-insensitive), intopological order: dependencies before their dependents, ties by creation time, then id.
+        /// Resources whose name or description contains q (case-insensitive), inthe store&apos;s dependency order: each after everything it depends on, directly or throughother resources; creation order where no resource depends on a later one. A full page alsocarries `X-Next-Cursor` and a `Link: rel=&quot;next&quot;`: pass it back ascursor (instead of offset) to read deep pages at constant cost.
         /// </summary>
         /// <returns>A List&lt;global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ResourceDto&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -60,7 +60,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Search
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Resources whose name or description contains q (case-insensitive), intopological order: dependencies before their dependents, ties by creation time, then id.
+        /// Resources whose name or description contains q (case-insensitive), inthe store&apos;s dependency order: each after everything it depends on, directly or throughother resources; creation order where no resource depends on a later one. A full page alsocarries `X-Next-Cursor` and a `Link: rel=&quot;next&quot;`: pass it back ascursor (instead of offset) to read deep pages at constant cost.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -88,11 +88,24 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Search
             return new global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Search.SearchRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Resources whose name or description contains q (case-insensitive), intopological order: dependencies before their dependents, ties by creation time, then id.
+        /// Resources whose name or description contains q (case-insensitive), inthe store&apos;s dependency order: each after everything it depends on, directly or throughother resources; creation order where no resource depends on a later one. A full page alsocarries `X-Next-Cursor` and a `Link: rel=&quot;next&quot;`: pass it back ascursor (instead of offset) to read deep pages at constant cost.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SearchRequestBuilderGetQueryParameters 
         {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("cursor")]
+            public string? Cursor { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("cursor")]
+            public string Cursor { get; set; }
+            #pragma warning restore CS1591
+#endif
             #pragma warning disable CS1591
             [QueryParameter("limit")]
             public int? Limit { get; set; }

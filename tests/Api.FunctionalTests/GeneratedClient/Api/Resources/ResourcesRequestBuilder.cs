@@ -52,6 +52,9 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources
         /// <returns>A List&lt;global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ResourceDto&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem">When receiving a 403 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem">When receiving a 500 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -66,6 +69,9 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "401", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem.CreateFromDiscriminatorValue },
+                { "403", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem.CreateFromDiscriminatorValue },
+                { "429", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },
                 { "500", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem.CreateFromDiscriminatorValue },
                 { "503", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem.CreateFromDiscriminatorValue },
             };
@@ -80,7 +86,10 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.MalformedRequestProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem">When receiving a 403 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PayloadTooLargeProblem">When receiving a 413 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem">When receiving a 500 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -97,7 +106,10 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.MalformedRequestProblem.CreateFromDiscriminatorValue },
+                { "401", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem.CreateFromDiscriminatorValue },
+                { "403", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem.CreateFromDiscriminatorValue },
                 { "413", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PayloadTooLargeProblem.CreateFromDiscriminatorValue },
+                { "429", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },
                 { "500", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem.CreateFromDiscriminatorValue },
                 { "503", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem.CreateFromDiscriminatorValue },
             };

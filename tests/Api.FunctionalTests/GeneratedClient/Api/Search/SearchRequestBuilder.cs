@@ -39,6 +39,9 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Search
         /// <returns>A List&lt;global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ResourceDto&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem">When receiving a 403 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem">When receiving a 500 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -53,6 +56,9 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Search
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "401", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem.CreateFromDiscriminatorValue },
+                { "403", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem.CreateFromDiscriminatorValue },
+                { "429", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },
                 { "500", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem.CreateFromDiscriminatorValue },
                 { "503", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem.CreateFromDiscriminatorValue },
             };

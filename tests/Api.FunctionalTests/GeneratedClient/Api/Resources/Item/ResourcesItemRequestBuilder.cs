@@ -38,8 +38,11 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem">When receiving a 403 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem">When receiving a 404 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PreconditionFailedProblem">When receiving a 412 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem">When receiving a 500 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -54,8 +57,11 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
             var requestInfo = ToDeleteRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "401", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem.CreateFromDiscriminatorValue },
+                { "403", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem.CreateFromDiscriminatorValue },
                 { "404", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem.CreateFromDiscriminatorValue },
                 { "412", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PreconditionFailedProblem.CreateFromDiscriminatorValue },
+                { "429", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },
                 { "500", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem.CreateFromDiscriminatorValue },
                 { "503", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem.CreateFromDiscriminatorValue },
             };
@@ -67,7 +73,10 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
         /// <returns>A <see cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ResourceDto"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem">When receiving a 403 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem">When receiving a 500 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -82,7 +91,10 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "401", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem.CreateFromDiscriminatorValue },
+                { "403", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem.CreateFromDiscriminatorValue },
                 { "404", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem.CreateFromDiscriminatorValue },
+                { "429", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },
                 { "500", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem.CreateFromDiscriminatorValue },
                 { "503", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem.CreateFromDiscriminatorValue },
             };
@@ -96,9 +108,12 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.MalformedRequestProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem">When receiving a 403 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem">When receiving a 404 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PreconditionFailedProblem">When receiving a 412 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PayloadTooLargeProblem">When receiving a 413 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem">When receiving a 500 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -115,9 +130,12 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.MalformedRequestProblem.CreateFromDiscriminatorValue },
+                { "401", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem.CreateFromDiscriminatorValue },
+                { "403", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem.CreateFromDiscriminatorValue },
                 { "404", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem.CreateFromDiscriminatorValue },
                 { "412", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PreconditionFailedProblem.CreateFromDiscriminatorValue },
                 { "413", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PayloadTooLargeProblem.CreateFromDiscriminatorValue },
+                { "429", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },
                 { "500", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem.CreateFromDiscriminatorValue },
                 { "503", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.DatabaseUnavailableProblem.CreateFromDiscriminatorValue },
             };

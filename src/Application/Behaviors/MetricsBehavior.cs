@@ -6,8 +6,8 @@ namespace CrudCqrs.Application.Behaviors;
 
 /// <summary>
 /// Records duration, count and errors of every operation, rejected ones included (it sits
-/// outside Validation so that invalid requests count toward error rates), and moves the
-/// resource gauge by what the handler reported.
+/// outside Validation so that invalid requests count toward error rates), and the size of
+/// cascade deletes the handler reported.
 /// </summary>
 public sealed class MetricsBehavior<TMessage, TResponse>(CrudTelemetry telemetry) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
@@ -20,7 +20,7 @@ public sealed class MetricsBehavior<TMessage, TResponse>(CrudTelemetry telemetry
         {
             var response = await next(message, cancellationToken);
             Record(operationType, started, errorType: null);
-            RecordResourceChanges();
+            RecordCascade();
             return response;
         }
         catch (Exception exception)
@@ -57,24 +57,15 @@ public sealed class MetricsBehavior<TMessage, TResponse>(CrudTelemetry telemetry
         }
     }
 
-    private void RecordResourceChanges()
+    private void RecordCascade()
     {
         if (OperationScope.Current is not { } scope)
         {
             return;
         }
-        var dbType = new KeyValuePair<string, object?>("db.type", telemetry.DbType);
-        if (scope.Created)
+        if (scope.Cascade && scope.DeletedCount is int deleted)
         {
-            telemetry.ResourcesTotal.Add(1, dbType);
-        }
-        if (scope.DeletedCount is int deleted)
-        {
-            telemetry.ResourcesTotal.Add(-deleted, dbType);
-            if (scope.Cascade)
-            {
-                telemetry.CascadeDeleteCount.Record(deleted, dbType);
-            }
+            telemetry.CascadeDeleteCount.Record(deleted, new KeyValuePair<string, object?>("db.type", telemetry.DbType));
         }
     }
 }

@@ -30,8 +30,6 @@ public sealed class CrudTelemetry : IDisposable
             "crud.operation.count", unit: "{operation}", description: "CRUD operations, by outcome");
         OperationErrors = Meter.CreateCounter<long>(
             "crud.operation.errors", unit: "{error}", description: "Failed CRUD operations, by error category");
-        ResourcesTotal = Meter.CreateUpDownCounter<long>(
-            "crud.resources.total", unit: "{resource}", description: "Resources currently stored");
         CascadeDeleteCount = Meter.CreateHistogram<long>(
             "crud.cascade.delete.count", unit: "{resource}", description: "Resources deleted by one cascade delete",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000, 10000] });
@@ -47,7 +45,19 @@ public sealed class CrudTelemetry : IDisposable
     public Histogram<double> OperationDuration { get; }
     public Counter<long> OperationCount { get; }
     public Counter<long> OperationErrors { get; }
-    public UpDownCounter<long> ResourcesTotal { get; }
+
+    /// <summary>
+    /// <c>crud.resources.total</c>: the count the store keeps, read at every collection, so any
+    /// number of instances report the same true value (aggregate with <c>max</c>, not <c>sum</c>).
+    /// <paramref name="readStoredCount"/> returns null when the store cannot answer: no point then.
+    /// </summary>
+    public ObservableGauge<long> ObserveStoredResourceCount(Func<long?> readStoredCount)
+    {
+        var dbType = new KeyValuePair<string, object?>("db.type", DbType);
+        return Meter.CreateObservableGauge("crud.resources.total",
+            () => readStoredCount() is long count ? [new Measurement<long>(count, dbType)] : Array.Empty<Measurement<long>>(),
+            unit: "{resource}", description: "Resources currently stored (the store's own count)");
+    }
     public Histogram<long> CascadeDeleteCount { get; }
 
     /// <summary>The telemetry pipeline's own health: OTLP exports that failed, by <c>signal</c>.</summary>

@@ -36,7 +36,7 @@ public static class StdoutLogging
         var configuration = new LoggingConfiguration(factory);
         var console = new ConsoleTarget("stdout")
         {
-            Layout = settings.LogFormat == LogFormat.Json ? JsonLines(settings.ServiceName) : TextLines(),
+            Layout = settings.JsonLogs ? JsonLines(settings.ServiceName) : TextLines(),
             AutoFlush = true,
         };
         var buffered = new AsyncTargetWrapper("stdout-async", console)

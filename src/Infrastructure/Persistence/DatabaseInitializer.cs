@@ -1,5 +1,4 @@
 using CrudCqrs.Application.Abstractions;
-using CrudCqrs.Application.Diagnostics;
 using CrudCqrs.Infrastructure.Persistence.Mongo;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -86,9 +85,7 @@ public static class DatabaseInitializer
         }
 
         var repository = provider.GetRequiredService<IResourceRepository>();
-        var telemetry = provider.GetRequiredService<CrudTelemetry>();
         var count = await repository.CountAsync(cancellationToken);
-        telemetry.ResourcesTotal.Add(count, new KeyValuePair<string, object?>("db.type", telemetry.DbType));
         logger.LogInformation("The store holds {resource.count} resources", count);
     }
 }

@@ -67,7 +67,8 @@ public class ObservedApp : WebApplicationFactory<Program>
                 total += metric.MetricType switch
                 {
                     MetricType.Histogram or MetricType.ExponentialHistogram => point.GetHistogramCount(),
-                    MetricType.LongSum or MetricType.LongSumNonMonotonic or MetricType.LongGauge => point.GetSumLong(),
+                    MetricType.LongSum or MetricType.LongSumNonMonotonic => point.GetSumLong(),
+                    MetricType.LongGauge => point.GetGaugeLastValueLong(),
                     _ => (long)point.GetSumDouble(),
                 };
             }

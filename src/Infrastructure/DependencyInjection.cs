@@ -52,7 +52,6 @@ public static class DependencyInjection
                 break;
         }
 
-        builder.Services.DecorateRepositoryWithSpans();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("database", tags: [ReadyTag]);
         return builder;
     }

@@ -71,16 +71,7 @@ public static class OperationFacts
         }
     }
 
-    /// <summary>A child span of the operation (validation, cycle check, a repository call); null when not recorded.</summary>
-    public static Activity? StartStep(string name)
-    {
-        var scope = OperationScope.Current;
-        if (scope is null)
-        {
-            return null;
-        }
-        var activity = scope.Telemetry.ActivitySource.StartActivity(name, ActivityKind.Internal);
-        activity?.SetTag("db.type", scope.Telemetry.DbType);
-        return activity;
-    }
+    /// <summary>A child span of the operation (validation, cycle check); null when not recorded. Database work below it has the driver's client spans.</summary>
+    public static Activity? StartStep(string name) =>
+        OperationScope.Current?.Telemetry.ActivitySource.StartActivity(name, ActivityKind.Internal);
 }

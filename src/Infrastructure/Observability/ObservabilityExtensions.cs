@@ -28,19 +28,11 @@ public static class ObservabilityExtensions
     /// <summary>The runtime's, ASP.NET Core's and Kestrel's built-in meters, exported beside ours.</summary>
     public static readonly string[] PlatformMeters = ["System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
 
-    private const string DatabaseSemanticConventions = "OTEL_SEMCONV_STABILITY_OPT_IN";
-
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
         var settings = ObservabilitySettings.Resolve(builder.Configuration);
         // Added last, so the keys the operator set under Observability__ win over OTEL_* variables.
         builder.Configuration.AddInMemoryCollection(settings.SdkKeys);
-        // Database spans on the stable conventions (named from db.query.summary, db.system.name,
-        // db.namespace) unless the operator chose otherwise with the standard key.
-        if (builder.Configuration[DatabaseSemanticConventions] is null)
-        {
-            builder.Configuration[DatabaseSemanticConventions] = "database";
-        }
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<ObservabilityStartupReport>();
         builder.Services.AddHealthChecks().AddCheck("observability", () => settings.Problems.Count == 0
@@ -69,7 +61,7 @@ public static class ObservabilityExtensions
                     options.RecordException = true;
                     options.Filter = context => !IsInfrastructurePath(context.Request.Path);
                 })
-                .AddEntityFrameworkCoreInstrumentation())
+                .AddEntityFrameworkCoreInstrumentation(DatabaseSpans.Configure))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter([CrudTelemetry.MeterName, .. PlatformMeters]).AddAspNetCoreInstrumentation();

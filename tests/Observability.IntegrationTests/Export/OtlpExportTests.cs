@@ -25,7 +25,7 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         {
             ["Observability__ServiceName"] = serviceName,
             ["Observability__OtlpProtocol"] = protocol,
-            // The shared endpoint without a path: the service must add /v1/traces etc. for HTTP itself.
+            // The shared endpoint without a path: the SDK adds /v1/traces etc. for HTTP itself.
             ["Observability__OtlpEndpoint"] = (protocol == "grpc" ? receiver.GrpcEndpoint : receiver.HttpEndpoint).ToString(),
             ["Observability__MetricsExportIntervalMs"] = "1000",
         });
@@ -39,9 +39,9 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         var cycle = await service.Client.PutAsJsonAsync($"/api/resources/{id}", new { dependencies = new[] { id } });
         var invalidTrace = cycle.Headers.GetValues("X-Trace-Id").Single();
 
-        // Create: the operation span under the HTTP server span, with its attributes, and the
-        // repository and database spans under it.
-        var createSpans = await receiver.WaitForSpansAsync(s => s.TraceId == createTrace && s.ServiceName == serviceName, 5);
+        // Create: the operation span under the HTTP server span, with its attributes, and EF Core's
+        // database client spans under it, named and tagged per the OpenTelemetry database conventions.
+        var createSpans = await receiver.WaitForSpansAsync(s => s.TraceId == createTrace && s.ServiceName == serviceName, 4);
         var server = Assert.Single(createSpans, s => s.Kind == ActivityKind.Server);
         var operation = Assert.Single(createSpans, s => s.Name == "create_resource");
         Assert.Equal(server.SpanId, operation.ParentSpanId);
@@ -49,16 +49,22 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         Assert.Equal("sqlite", operation.Attributes["db.type"]);
         Assert.Equal(id, operation.Attributes["resource.id"]);
         Assert.Equal(ActivityStatusCode.Ok, operation.StatusCode);
-        var add = Assert.Single(createSpans, s => s.Name == "repository.add");
-        Assert.Equal(operation.SpanId, add.ParentSpanId);
-        Assert.Contains(createSpans, s => s.ParentSpanId == add.SpanId && s.ScopeName!.Contains("EntityFrameworkCore", StringComparison.Ordinal));
-        Assert.Equal("development", operation.ResourceAttributes["deployment.environment.name"]);
+        var insert = Assert.Single(createSpans, s => s.Name == "INSERT Resources");
+        Assert.Equal(operation.SpanId, insert.ParentSpanId);
+        Assert.Equal(ActivityKind.Client, insert.Kind);
+        Assert.Contains("EntityFrameworkCore", insert.ScopeName, StringComparison.Ordinal);
+        Assert.Equal("sqlite", insert.Attributes["db.system.name"]);
+        Assert.Equal("INSERT Resources", insert.Attributes["db.query.summary"]);
+        Assert.True(insert.Attributes.ContainsKey("db.namespace"), insert.ToString());
+        // Only client spans carry the database conventions' attributes.
+        Assert.All(createSpans.Where(s => s.Kind == ActivityKind.Internal),
+            s => Assert.DoesNotContain(s.Attributes.Keys, key => key.StartsWith("db.", StringComparison.Ordinal) && key != "db.type"));
+        Assert.Equal("production", operation.ResourceAttributes["deployment.environment.name"]);
 
-        // Read: served outside EF Core, yet with its own database client span under the repository span.
-        var readSpans = await receiver.WaitForSpansAsync(s => s.TraceId == readTrace && s.ServiceName == serviceName, 4);
-        var find = Assert.Single(readSpans, s => s.Name == "repository.find");
-        Assert.Equal(Assert.Single(readSpans, s => s.Name == "read_resource").SpanId, find.ParentSpanId);
-        var select = Assert.Single(readSpans, s => s.ParentSpanId == find.SpanId);
+        // Read: served outside EF Core, yet with its own database client span under the operation.
+        var readSpans = await receiver.WaitForSpansAsync(s => s.TraceId == readTrace && s.ServiceName == serviceName, 3);
+        var select = Assert.Single(readSpans, s => s.Name == "SELECT Resources");
+        Assert.Equal(Assert.Single(readSpans, s => s.Name == "read_resource").SpanId, select.ParentSpanId);
         Assert.Equal(ActivityKind.Client, select.Kind);
         Assert.Equal("sqlite", select.Attributes["db.system.name"]);
         Assert.Equal("SELECT", select.Attributes["db.operation.name"]);

@@ -80,6 +80,7 @@ public sealed class SqliteReadPool : IDisposable
             span.SetTag("db.system.name", "sqlite");
             span.SetTag("db.namespace", _databaseName);
             span.SetTag("db.operation.name", "SELECT");
+            span.SetTag("db.query.summary", "SELECT Resources");
             span.SetTag("db.collection.name", "Resources");
             span.SetTag("db.query.text", FindByIdSql);
         }

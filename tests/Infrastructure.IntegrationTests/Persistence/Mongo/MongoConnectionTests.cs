@@ -76,8 +76,7 @@ public sealed class MongoConnectionTests
 
         Assert.Equal("mongodb", services.GetRequiredService<StoreInfo>().Type);
         var repository = scope.ServiceProvider.GetRequiredService<IResourceRepository>();
-        // Whatever the store, the registered repository is wrapped for repository spans.
-        Assert.IsType<CrudCqrs.Application.Diagnostics.InstrumentedResourceRepository>(repository);
+        Assert.IsType<MongoResourceRepository>(repository);
         Assert.Equal("mongodb", repository.StoreType);
         Assert.NotNull(services.GetService<MongoIndexes>());
     }

@@ -1,0 +1,75 @@
+using System.Net.Http.Json;
+using CrudCqrs.Observability.IntegrationTests.Receivers;
+using CrudCqrs.Observability.IntegrationTests.Support;
+
+namespace CrudCqrs.Observability.IntegrationTests.Export;
+
+/// <summary>
+/// The service started with standard OTEL_* variables only, as an operator would, and what the
+/// real receiver got: the SDK reads them, our defaults never override them.
+/// </summary>
+[Collection(AspireDashboardCollection.Name)]
+public sealed class StandardSettingsTests(AspireDashboardReceiver receiver)
+{
+    [SkippableFact]
+    public async Task Resource_attributes_per_signal_endpoints_protocol_and_sampler_come_from_the_standard_variables()
+    {
+        Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
+        var serviceName = $"std-{Guid.NewGuid():N}"[..20];
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Observability__OtlpEndpoint"] = "",
+            ["ASPNETCORE_ENVIRONMENT"] = "Staging",
+            ["OTEL_SERVICE_NAME"] = serviceName,
+            ["OTEL_RESOURCE_ATTRIBUTES"] = "service.version=9.9.9,team=payments",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            // The shared endpoint goes nowhere: what arrives came through a per-signal endpoint,
+            // which the specification says to use as given (a /v1/logs appended again would 404).
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = receiver.HttpLogsEndpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = receiver.HttpTracesEndpoint.ToString(),
+            ["OTEL_TRACES_SAMPLER"] = "always_off",
+        });
+
+        var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "standard" });
+        created.EnsureSuccessStatusCode();
+        var trace = created.Headers.GetValues("X-Trace-Id").Single();
+        Assert.Equal(0, await service.StopAsync(TimeSpan.FromSeconds(30)));
+
+        var completed = await receiver.WaitForLogAsync(l => l.ServiceName == serviceName && l.TraceId == trace
+            && l.Attributes.TryGetValue("status", out var status) && status == "success");
+        Assert.Equal("9.9.9", completed.ResourceAttributes["service.version"]);
+        Assert.Equal("payments", completed.ResourceAttributes["team"]);
+        Assert.Equal("staging", completed.ResourceAttributes["deployment.environment.name"]);
+        Assert.True(Guid.TryParse(completed.ResourceAttributes["service.instance.id"], out _), completed.ToString());
+        // always_off: the logs carry the trace id, yet not one span was exported.
+        Assert.DoesNotContain(await receiver.GetSpansAsync(), s => s.ServiceName == serviceName);
+    }
+
+    [SkippableFact]
+    public async Task The_sample_rate_key_becomes_the_sdks_parent_based_ratio_sampler()
+    {
+        Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
+        var serviceName = $"ratio-{Guid.NewGuid():N}"[..20];
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Observability__ServiceName"] = serviceName,
+            ["Observability__OtlpEndpoint"] = receiver.GrpcEndpoint.ToString(),
+            ["Observability__TracesSampleRate"] = "0",
+            // Observability__ wins where both are given.
+            ["OTEL_TRACES_SAMPLER"] = "always_on",
+        });
+
+        var unsampled = await service.Client.PostAsJsonAsync("/api/resources", new { name = "root" });
+        var unsampledTrace = unsampled.Headers.GetValues("X-Trace-Id").Single();
+        const string sampledTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/resources") { Content = JsonContent.Create(new { name = "child" }) };
+        request.Headers.Add("traceparent", $"00-{sampledTrace}-00f067aa0ba902b7-01");
+        (await service.Client.SendAsync(request)).EnsureSuccessStatusCode();
+        Assert.Equal(0, await service.StopAsync(TimeSpan.FromSeconds(30)));
+
+        // A sampled parent is followed at rate 0; a new root is not sampled.
+        await receiver.WaitForSpanAsync(s => s.TraceId == sampledTrace && s.Name == "create_resource");
+        Assert.DoesNotContain(await receiver.GetSpansAsync(), s => s.TraceId == unsampledTrace);
+    }
+}

@@ -26,7 +26,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<PrometheusServer> StartAsync(string binary, int scrapePort)
+    public static async Task<PrometheusServer> StartAsync(string binary, params int[] scrapePorts)
     {
         var directory = Path.Combine(Path.GetTempPath(), "crudcqrs-prom-" + Guid.NewGuid().ToString("N"));
         var rules = Path.Combine(directory, "rules");
@@ -46,7 +46,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
             scrape_configs:
               - job_name: crudcqrs-api
                 static_configs:
-                  - targets: ["127.0.0.1:{scrapePort}"]
+                  - targets: [{string.Join(", ", scrapePorts.Select(port => $"\"127.0.0.1:{port}\""))}]
             """);
         var port = TestSupport.FreePort.Next();
         var process = new ChildProcess(binary,
@@ -103,8 +103,8 @@ public sealed partial class PrometheusServer : IAsyncDisposable
                       DateTimeOffset.Parse(r.GetProperty("lastEvaluation").GetString()!, CultureInfo.InvariantCulture)));
     }
 
-    public async Task WaitUntilScrapedAsync() =>
-        await WaitAsync("the service scraped", async () => (await QueryAsync("up{job=\"crudcqrs-api\"} == 1")).Count == 1, TimeSpan.FromSeconds(30));
+    public async Task WaitUntilScrapedAsync(int instances = 1) =>
+        await WaitAsync("the service scraped", async () => (await QueryAsync("up{job=\"crudcqrs-api\"} == 1")).Count == instances, TimeSpan.FromSeconds(30));
 
     public async Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout)
     {

@@ -37,7 +37,10 @@ public sealed class ExportResilienceTests
         await using var app = new AppExportingTo(endpoint, protocol);
         using var client = app.CreateClient();
 
+        // The first request pays for JIT and first-use initialisation, which says nothing about exports.
+        (await client.PostAsJsonAsync("/api/resources", new { name = "warm-up" })).EnsureSuccessStatusCode();
         var slowest = TimeSpan.Zero;
+        var times = new List<int>();
         for (var i = 0; i < 60; i++)
         {
             var started = Stopwatch.GetTimestamp();
@@ -45,11 +48,12 @@ public sealed class ExportResilienceTests
             var read = await client.GetAsync(created.Headers.Location);
             var elapsed = Stopwatch.GetElapsedTime(started);
             slowest = elapsed > slowest ? elapsed : slowest;
+            times.Add((int)elapsed.TotalMilliseconds);
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
         // An export that blocked a request would cost it the 5 s export timeout; allow a wide margin below that.
-        Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest request pair took {slowest}");
+        Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest request pair took {slowest}; all, in ms: {string.Join(",", times)}");
 
         // Metrics export every 500 ms; spans within the batch delay plus the export timeout.
         var deadline = DateTime.UtcNow.AddSeconds(30);

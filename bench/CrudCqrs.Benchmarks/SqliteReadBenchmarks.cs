@@ -48,7 +48,6 @@ public class SqliteReadBenchmarks
             .AddSingleton<SqliteWriteGate>()
             .AddScoped<IResourceRepository, SqliteResourceRepository>()
             .AddSingleton(new StoreInfo(SqliteResourceRepository.Type))
-            .DecorateRepositoryWithSpans()
             .Configure<DatabaseOptions>(_ => { })
             .BuildServiceProvider();
 

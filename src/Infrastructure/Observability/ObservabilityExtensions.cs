@@ -65,6 +65,12 @@ public static class ObservabilityExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter([CrudTelemetry.MeterName, .. PlatformMeters]).AddAspNetCoreInstrumentation();
+                // Exemplars link the dashboards' latency panels to traces; OTEL_METRICS_EXEMPLAR_FILTER
+                // (e.g. always_off, to save their cost per measurement) is the SDK's when given.
+                if (builder.Configuration["OTEL_METRICS_EXEMPLAR_FILTER"] is null)
+                {
+                    metrics.SetExemplarFilter(ExemplarFilterType.TraceBased);
+                }
                 if (settings.PrometheusEndpoint)
                 {
                     metrics.AddPrometheusExporter();

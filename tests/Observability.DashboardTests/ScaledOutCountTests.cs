@@ -18,8 +18,8 @@ public sealed partial class ScaledOutCountTests
     {
         var binary = Tools.Find("prometheus");
         Skip.If(binary is null, "prometheus is not installed (.ci/run installs the Debian package)");
-        await using var first = await ServiceProcess.StartAsync();
-        await using var second = await ServiceProcess.StartAsync(sharing: first);
+        await using var first = await MeteredService.StartAsync();
+        await using var second = await MeteredService.StartAsync(sharing: first);
         await using var prometheus = await PrometheusServer.StartAsync(binary, first.Port, second.Port);
         await prometheus.WaitUntilScrapedAsync(instances: 2);
 
@@ -51,7 +51,7 @@ public sealed partial class ScaledOutCountTests
         Assert.Equal(2 * stored, (await prometheus.QueryAsync("sum(crud_resources_total)")).Single().Value);
     }
 
-    private static async Task<long> StoredCountAsync(ServiceProcess service)
+    private static async Task<long> StoredCountAsync(MeteredService service)
     {
         using var response = await service.Http.GetAsync("/api/resources?limit=1");
         response.EnsureSuccessStatusCode();

@@ -18,19 +18,25 @@ public sealed class MeteredService : IAsyncDisposable
     public HttpClient Http => _process.Client;
     public string DatabaseFile => _process.DatabasePath;
 
-    public static async Task<MeteredService> StartAsync() =>
-        new(await ServiceProcess.StartAsync(new Dictionary<string, string?>
+    /// <summary>Starts an instance; with <paramref name="sharing"/>, a second instance on that instance's SQLite file.</summary>
+    public static async Task<MeteredService> StartAsync(MeteredService? sharing = null) =>
+        new(await ServiceProcess.StartAsync(new ServiceOptions
         {
-            ["Database__TimeoutSeconds"] = "1",
-            ["Observability__PrometheusEndpoint"] = "true",
-            ["Observability__MetricsExportIntervalMs"] = "1000",
-            ["Observability__OtlpEndpoint"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["Logging__Format"] = "json",
-            // On, so its meter has series for the dashboards, far above the load's rate.
-            ["RateLimit__Enabled"] = "true",
-            ["RateLimit__ReadsPerSecond"] = "100000",
-            ["RateLimit__WritesPerSecond"] = "100000",
-        }, Readiness.Live));
+            Settings = new Dictionary<string, string?>
+            {
+                ["Database__TimeoutSeconds"] = "1",
+                ["Observability__PrometheusEndpoint"] = "true",
+                ["Observability__MetricsExportIntervalMs"] = "1000",
+                ["Observability__OtlpEndpoint"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["Logging__Format"] = "json",
+                // On, so its meter has series for the dashboards, far above the load's rate.
+                ["RateLimit__Enabled"] = "true",
+                ["RateLimit__ReadsPerSecond"] = "100000",
+                ["RateLimit__WritesPerSecond"] = "100000",
+            },
+            DatabasePath = sharing?.DatabaseFile,
+            WaitFor = Readiness.Live,
+        }));
 
     /// <summary>The keys of the service's JSON log lines so far (what a Loki <c>| json</c> stage would see, before renaming).</summary>
     public IReadOnlySet<string> LogFieldNames()

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using CrudCqrs.Observability.IntegrationTests.Receivers;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.IntegrationTests.Export;
 
@@ -16,19 +16,22 @@ public sealed class StandardSettingsTests(AspireDashboardReceiver receiver)
     {
         Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
         var serviceName = $"std-{Guid.NewGuid():N}"[..20];
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new ServiceOptions
         {
-            ["Observability__OtlpEndpoint"] = "",
-            ["ASPNETCORE_ENVIRONMENT"] = "Staging",
-            ["OTEL_SERVICE_NAME"] = serviceName,
-            ["OTEL_RESOURCE_ATTRIBUTES"] = "service.version=9.9.9,team=payments",
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            // The shared endpoint goes nowhere: what arrives came through a per-signal endpoint,
-            // which the specification says to use as given (a /v1/logs appended again would 404).
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
-            ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = receiver.HttpLogsEndpoint.ToString(),
-            ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = receiver.HttpTracesEndpoint.ToString(),
-            ["OTEL_TRACES_SAMPLER"] = "always_off",
+            Environment = "Staging",
+            Settings = new Dictionary<string, string?>
+            {
+                ["Observability__OtlpEndpoint"] = null,
+                ["OTEL_SERVICE_NAME"] = serviceName,
+                ["OTEL_RESOURCE_ATTRIBUTES"] = "service.version=9.9.9,team=payments",
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                // The shared endpoint goes nowhere: what arrives came through a per-signal endpoint,
+                // which the specification says to use as given (a /v1/logs appended again would 404).
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+                ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = receiver.HttpLogsEndpoint.ToString(),
+                ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = receiver.HttpTracesEndpoint.ToString(),
+                ["OTEL_TRACES_SAMPLER"] = "always_off",
+            },
         });
 
         var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "standard" });
@@ -51,7 +54,7 @@ public sealed class StandardSettingsTests(AspireDashboardReceiver receiver)
     {
         Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
         var serviceName = $"ratio-{Guid.NewGuid():N}"[..20];
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
         {
             ["Observability__ServiceName"] = serviceName,
             ["Observability__OtlpEndpoint"] = receiver.GrpcEndpoint.ToString(),

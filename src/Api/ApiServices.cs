@@ -47,9 +47,14 @@ public static class ApiServices
         builder.Services.AddProblemDetails(options =>
             options.CustomizeProblemDetails = context => ProblemFactory.Complete(context.HttpContext, context.ProblemDetails));
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddSingleton<Idempotency.IdempotencyInFlight>();
 
         builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(OpenApiDocumentSetup.Configure);
+        builder.Services.AddSwaggerGen(options =>
+        {
+            OpenApiDocumentSetup.Configure(options);
+            options.OperationFilter<Idempotency.IdempotencyKeyOperationFilter>();
+        });
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Behaviors;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Application.Idempotency;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,7 @@ public static class DependencyInjection
         // Hosts that authenticate callers or read the privacy setting register their own first.
         services.TryAddSingleton<ICurrentCaller>(AnonymousCaller.Instance);
         services.TryAddSingleton(TelemetryPrivacy.Default);
+        services.AddScoped<IdempotencyContext>();
         return services;
     }
 }

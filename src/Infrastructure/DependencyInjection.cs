@@ -1,5 +1,6 @@
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Mongo;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
@@ -36,34 +37,77 @@ public static class DependencyInjection
             throw new DatabaseConfigurationException(
                 $"Database__TimeoutSeconds is '{timeoutText}'; accepted values are whole seconds from 1 to 300.");
         }
+        var groupCommit = ParseSetting(section, "GroupCommit", true, bool.TryParse, "true or false");
+        var synchronous = ParseSetting<SqliteSynchronous>(section, "Synchronous", SqliteSynchronous.Full,
+            (string? text, out SqliteSynchronous value) => Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value),
+            "Full, Normal or Off");
         builder.Services.Configure<DatabaseOptions>(o =>
         {
             o.Provider = provider;
             o.TimeoutSeconds = timeoutSeconds;
+            o.GroupCommit = groupCommit;
+            o.Synchronous = synchronous;
         });
+
+        var retentionText = builder.Configuration[$"{IdempotencyOptions.SectionName}:RetentionHours"];
+        var retentionHours = 24;
+        if (retentionText is not null && (!int.TryParse(retentionText, out retentionHours) || retentionHours is < 1 or > 8760))
+        {
+            throw new DatabaseConfigurationException(
+                $"Idempotency__RetentionHours is '{retentionText}'; accepted values are whole hours from 1 to 8760.");
+        }
+        builder.Services.Configure<IdempotencyOptions>(o => o.RetentionHours = retentionHours);
 
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                AddSqlite(builder, timeoutSeconds);
+                AddSqlite(builder, timeoutSeconds, groupCommit, synchronous);
                 break;
             default:
                 MongoRegistration.AddMongo(builder, timeoutSeconds);
                 break;
         }
 
+        builder.Services.AddHostedService<IdempotencySweeper>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("database", tags: [ReadyTag]);
         return builder;
     }
 
-    private static void AddSqlite(IHostApplicationBuilder builder, int timeoutSeconds)
+    private delegate bool TryParse<T>(string? text, out T value);
+
+    private static T ParseSetting<T>(IConfigurationSection section, string key, T fallback, TryParse<T> tryParse, string accepted)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+        return tryParse(text.Trim(), out var value)
+            ? value
+            : throw new DatabaseConfigurationException($"Database__{key} is '{text}'; accepted values are {accepted}.");
+    }
+
+    private static void AddSqlite(IHostApplicationBuilder builder, int timeoutSeconds, bool groupCommit, SqliteSynchronous synchronous)
     {
         var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Sqlite"), timeoutSeconds);
-        builder.Services.AddDbContextPool<ResourceDbContext>(options => options.UseSqlite(connectionString));
+        builder.Services.AddDbContextPool<ResourceDbContext>(options =>
+        {
+            options.UseSqlite(connectionString);
+            if (synchronous != SqliteSynchronous.Full)
+            {
+                options.AddInterceptors(new SqliteSynchronousInterceptor(synchronous));
+            }
+        });
         builder.Services.AddSingleton<SqliteWriteGate>();
+        if (groupCommit)
+        {
+            builder.Services.AddSingleton<SqliteGroupCommit>();
+        }
         // A factory, not an instance, so that disposing the host closes the pooled connections.
         builder.Services.AddSingleton(_ => new SqliteReadPool(connectionString));
-        builder.Services.AddScoped<IResourceRepository, SqliteResourceRepository>();
+        builder.Services.AddScoped<SqliteResourceRepository>();
+        builder.Services.AddScoped<IResourceRepository>(provider => provider.GetRequiredService<SqliteResourceRepository>());
+        builder.Services.AddScoped<IIdempotencyStore>(provider => provider.GetRequiredService<SqliteResourceRepository>());
         builder.Services.AddSingleton(new StoreInfo(SqliteResourceRepository.Type));
     }
 

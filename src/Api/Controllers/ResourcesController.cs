@@ -8,6 +8,7 @@ using CrudCqrs.Application.Resources.DeleteResource;
 using CrudCqrs.Application.Resources.GetResource;
 using CrudCqrs.Application.Resources.ListResources;
 using CrudCqrs.Application.Resources.UpdateResource;
+using CrudCqrs.Api.Idempotency;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -24,6 +25,7 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [HttpPost]
     [Authorize(Policy = Scopes.Write)]
     [EnableRateLimiting(ClientRateLimits.WritePolicy)]
+    [Idempotent]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status201Created)]
     [ResponseHeader(StatusCodes.Status201Created, "Location", "The new resource's path, /api/resources/{id}.")]
     [ResponseHeader(StatusCodes.Status201Created, "ETag", "The new resource's version, for If-Match and If-None-Match.")]
@@ -100,6 +102,7 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [HttpPut("{id}")]
     [Authorize(Policy = Scopes.Write)]
     [EnableRateLimiting(ClientRateLimits.WritePolicy)]
+    [Idempotent]
     [ProducesResponseType<ResourceDto>(StatusCodes.Status200OK)]
     [ResponseHeader(StatusCodes.Status200OK, "ETag", "The resource's new version.")]
     [ProducesResponseType(StatusCodes.Status400BadRequest)]
@@ -119,6 +122,7 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
     [HttpDelete("{id}")]
     [Authorize(Policy = Scopes.Write)]
     [EnableRateLimiting(ClientRateLimits.WritePolicy)]
+    [Idempotent]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
     [ProducesResponseType(StatusCodes.Status404NotFound)]

@@ -68,8 +68,12 @@ public interface IResourceRepository
 
 public interface IWriteTransaction : IAsyncDisposable
 {
-    /// <summary>Makes the changes durable; disposing without committing rolls them back.</summary>
-    Task CommitAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Makes the changes durable; disposing without committing rolls them back. <paramref name="result"/>
+    /// is what the use case answers: when the request carries an idempotency key, the store records
+    /// it with the key in this same commit.
+    /// </summary>
+    Task CommitAsync(object? result, CancellationToken cancellationToken);
 }
 
 public sealed record ResourcePage(IReadOnlyList<Resource> Items, long TotalCount);

@@ -33,6 +33,9 @@ public sealed class CrudTelemetry : IDisposable
         CascadeDeleteCount = Meter.CreateHistogram<long>(
             "crud.cascade.delete.count", unit: "{resource}", description: "Resources deleted by one cascade delete",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000, 10000] });
+        WriteBatchSize = Meter.CreateHistogram<long>(
+            "crud.write.batch.size", unit: "{write}", description: "Writes carried by one group-commit transaction (SQLite)",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         TelemetryExportFailures = Meter.CreateCounter<long>(
             "crud.telemetry.export.failures", unit: "{export}", description: "Failed OTLP exports, by signal");
     }
@@ -59,6 +62,9 @@ public sealed class CrudTelemetry : IDisposable
             unit: "{resource}", description: "Resources currently stored (the store's own count)");
     }
     public Histogram<long> CascadeDeleteCount { get; }
+
+    /// <summary>How many writes shared one transaction and one flush (SQLite group commit).</summary>
+    public Histogram<long> WriteBatchSize { get; }
 
     /// <summary>The telemetry pipeline's own health: OTLP exports that failed, by <c>signal</c>.</summary>
     public Counter<long> TelemetryExportFailures { get; }

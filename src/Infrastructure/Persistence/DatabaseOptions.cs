@@ -17,6 +17,15 @@ public sealed class DatabaseOptions
 
     /// <summary>How long a request waits for the store (lock, connection) before answering 503.</summary>
     public int TimeoutSeconds { get; set; } = 5;
+
+    /// <summary>SQLite: concurrent writes share one transaction and one flush (ADR 009); false is one transaction per write.</summary>
+    public bool GroupCommit { get; set; } = true;
+
+    /// <summary>
+    /// SQLite's <c>PRAGMA synchronous</c> for writes. Anything but <see cref="SqliteSynchronous.Full"/>
+    /// can lose acknowledged writes on a power cut: for benchmarks only.
+    /// </summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
 }
 
 /// <summary>A database setting that cannot work: the service refuses to start, naming the key.</summary>

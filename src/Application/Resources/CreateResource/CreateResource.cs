@@ -24,9 +24,10 @@ public sealed class CreateResourceHandler(IResourceRepository repository, TimePr
         var now = clock.GetUtcNow();
         var resource = Resource.Create(ResourceIds.NewId(now), command.Name!, command.Description, dependencies, now);
         await repository.AddAsync(resource, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var created = ResourceDto.From(resource);
+        await transaction.CommitAsync(created, cancellationToken);
 
         OperationFacts.SetCreated(resource.Id);
-        return ResourceDto.From(resource);
+        return created;
     }
 }

@@ -29,9 +29,10 @@ public sealed class DeleteResourceHandler(IResourceRepository repository, TimePr
             doomed = [id, .. dependents];
         }
         var deleted = await repository.DeleteAsync(doomed, clock.GetUtcNow(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var result = new DeleteResult(deleted);
+        await transaction.CommitAsync(result, cancellationToken);
 
         OperationFacts.SetDeleted(deleted, command.Cascade);
-        return new DeleteResult(deleted);
+        return result;
     }
 }

@@ -34,8 +34,9 @@ public sealed class UpdateResourceHandler(IResourceRepository repository, TimePr
 
         var updated = current.Update(command.Name, command.Description, dependencies, clock.GetUtcNow());
         await repository.UpdateAsync(updated, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return ResourceDto.From(updated);
+        var answer = ResourceDto.From(updated);
+        await transaction.CommitAsync(answer, cancellationToken);
+        return answer;
     }
 
     private async Task EnsureNoCycleAsync(Guid id, IReadOnlyList<Guid> before, IReadOnlyList<Guid> after, CancellationToken cancellationToken)

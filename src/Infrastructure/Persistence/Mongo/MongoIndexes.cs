@@ -36,6 +36,7 @@ public sealed class MongoIndexes(MongoStore store, ILogger<MongoIndexes> logger)
         try
         {
             await store.Resources.Indexes.CreateManyAsync(Definitions, cancellationToken);
+            await store.IdempotencyKeys.Indexes.CreateManyAsync(MongoIdempotencyRecords.Indexes, cancellationToken);
             await new MongoPositionBackfill(store, logger).RunAsync(cancellationToken);
             await store.Resources.Indexes.CreateOneAsync(PositionDefinition, cancellationToken: cancellationToken);
             await store.Locks.UpdateOneAsync(

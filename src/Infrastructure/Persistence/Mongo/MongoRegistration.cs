@@ -1,4 +1,5 @@
 using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Idempotency;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,7 +24,9 @@ public static class MongoRegistration
         builder.Services.AddSingleton(services => new MongoStore(
             services.GetRequiredService<IMongoClient>(), connection.DatabaseName, TimeSpan.FromSeconds(timeoutSeconds)));
         builder.Services.AddSingleton<MongoIndexes>();
-        builder.Services.AddScoped<IResourceRepository, MongoResourceRepository>();
+        builder.Services.AddScoped<MongoResourceRepository>();
+        builder.Services.AddScoped<IResourceRepository>(provider => provider.GetRequiredService<MongoResourceRepository>());
+        builder.Services.AddScoped<IIdempotencyStore>(provider => provider.GetRequiredService<MongoResourceRepository>());
         builder.Services.AddSingleton(new StoreInfo(MongoResourceRepository.Type));
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Domain.Resources;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -11,7 +12,8 @@ namespace CrudCqrs.Infrastructure.Persistence.Mongo;
 /// graph lock (docs/mongodb.md, "Consistency"), so write units are serialized across every API
 /// instance exactly as SQLite's write lock serializes them across processes.
 /// </summary>
-public sealed class MongoResourceRepository(MongoStore store) : IResourceRepository
+/// <param name="idempotency">The request's idempotency key, recorded with the write's answer in its transaction.</param>
+public sealed class MongoResourceRepository(MongoStore store, IdempotencyContext? idempotency = null) : IResourceRepository, IIdempotencyStore
 {
     public const string Type = "mongodb";
 
@@ -330,6 +332,24 @@ public sealed class MongoResourceRepository(MongoStore store) : IResourceReposit
         return result;
     }
 
+    public Task<IdempotencyRecord?> FindAsync(string scope, string key, DateTimeOffset now, CancellationToken cancellationToken) => ReadAsync(async () =>
+    {
+        var document = await store.IdempotencyKeys.Find(MongoIdempotencyRecords.Live(scope, key, now)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : MongoIdempotencyRecords.FromBson(document);
+    });
+
+    /// <summary>Stores the request's idempotency key and answer in the write's transaction.</summary>
+    private async Task RecordAnswerAsync(IClientSessionHandle session, object? result, CancellationToken cancellationToken)
+    {
+        if (idempotency?.Current is { } request)
+        {
+            await MongoIdempotencyRecords.InsertAsync(store.IdempotencyKeys, session, request, request.Answer(result), cancellationToken);
+        }
+    }
+
+    /// <summary>The TTL index on <c>expiresAt</c> sweeps on the server; nothing to do here.</summary>
+    public Task<int> SweepExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) => Task.FromResult(0);
+
     private static async Task<T> Guarded<T>(Func<Task<T>> action)
     {
         try
@@ -365,8 +385,9 @@ public sealed class MongoResourceRepository(MongoStore store) : IResourceReposit
     {
         private bool _disposed;
 
-        public Task CommitAsync(CancellationToken cancellationToken) => Guarded(async () =>
+        public Task CommitAsync(object? result, CancellationToken cancellationToken) => Guarded(async () =>
         {
+            await owner.RecordAnswerAsync(session, result, cancellationToken);
             await session.CommitTransactionAsync(cancellationToken);
             return true;
         });

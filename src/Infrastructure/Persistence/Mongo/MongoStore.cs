@@ -26,6 +26,7 @@ public sealed class MongoStore
         Database = client.GetDatabase(databaseName);
         Resources = Database.GetCollection<BsonDocument>(ResourceDocuments.CollectionName);
         Locks = Database.GetCollection<BsonDocument>(LocksCollectionName);
+        IdempotencyKeys = Database.GetCollection<BsonDocument>(MongoIdempotencyRecords.CollectionName);
         Timeout = timeout;
     }
 
@@ -33,6 +34,7 @@ public sealed class MongoStore
     public IMongoDatabase Database { get; }
     public IMongoCollection<BsonDocument> Resources { get; }
     public IMongoCollection<BsonDocument> Locks { get; }
+    public IMongoCollection<BsonDocument> IdempotencyKeys { get; }
 
     /// <summary>How long a request may wait for the store (the graph lock included) before 503.</summary>
     public TimeSpan Timeout { get; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Domain.Resources;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -9,19 +10,39 @@ using Microsoft.Extensions.Options;
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
 /// <param name="readPool">Serves reads by id outside a write transaction; without it they go through EF Core.</param>
+/// <param name="groupCommit">Carries writes in shared transactions (ADR 009); without it each write has its own, behind <paramref name="writeGate"/>.</param>
+/// <param name="idempotency">The request's idempotency key, recorded with the write's answer in its commit.</param>
 public sealed class SqliteResourceRepository(
-    ResourceDbContext db, SqliteWriteGate writeGate, IOptions<DatabaseOptions> options, SqliteReadPool? readPool = null)
-    : IResourceRepository
+    ResourceDbContext db,
+    SqliteWriteGate writeGate,
+    IOptions<DatabaseOptions> options,
+    SqliteReadPool? readPool = null,
+    SqliteGroupCommit? groupCommit = null,
+    IdempotencyContext? idempotency = null)
+    : IResourceRepository, IIdempotencyStore
 {
     public const string Type = "sqlite";
 
-    private readonly SqliteTopologicalOrder _order = new(db);
+    /// <summary>The group-commit batch's context while this repository's write runs in one.</summary>
+    private ResourceDbContext? _batchDb;
+
+    /// <summary>Where every statement goes: the batch's context during a grouped write, else the request's.</summary>
+    private ResourceDbContext Db => _batchDb ?? db;
+
+    /// <summary>Positions are kept on whichever context the write runs on.</summary>
+    private SqliteTopologicalOrder Order => new(Db);
 
     public string StoreType => Type;
 
     public async Task<IWriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
+        if (groupCommit is not null)
+        {
+            var (unit, batchDb) = await groupCommit.EnterAsync(timeout, cancellationToken);
+            _batchDb = batchDb;
+            return new GroupedWriteTransaction(this, unit);
+        }
         if (!await writeGate.EnterAsync(timeout, cancellationToken))
         {
             throw new StoreUnavailableException($"No write slot became free within {timeout.TotalSeconds:0} s.");
@@ -32,7 +53,7 @@ public sealed class SqliteResourceRepository(
             // write lock is taken before the first read, so the checks made inside the
             // transaction still hold when its writes commit, across processes too.
             var transaction = await Guarded(() => db.Database.BeginTransactionAsync(cancellationToken));
-            return new WriteTransaction(transaction, writeGate, db);
+            return new WriteTransaction(this, transaction, writeGate);
         }
         catch
         {
@@ -41,17 +62,39 @@ public sealed class SqliteResourceRepository(
         }
     }
 
+    private void ClearTracked() => db.ChangeTracker.Clear();
+
+    /// <summary>Stores the request's idempotency key and answer in the write about to commit.</summary>
+    private async Task RecordAnswerAsync(object? result, CancellationToken cancellationToken)
+    {
+        if (idempotency?.Current is { } request)
+        {
+            await SqliteIdempotencyRecords.InsertAsync(Db, request, request.Answer(result), cancellationToken);
+        }
+    }
+
+    public Task<IdempotencyRecord?> FindAsync(string scope, string key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Guarded(() => SqliteIdempotencyRecords.FindAsync(Db, scope, key, now, cancellationToken));
+
+    public async Task<int> SweepExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var transaction = await BeginWriteAsync(cancellationToken);
+        var swept = await Guarded(() => SqliteIdempotencyRecords.DeleteExpiredAsync(Db, now, limit, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return swept;
+    }
+
     public Task<Resource?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         // Inside a write transaction the read must see the transaction's own connection.
-        if (readPool is not null && db.Database.CurrentTransaction is null)
+        if (readPool is not null && _batchDb is null && db.Database.CurrentTransaction is null)
         {
             return Guarded(() => Task.FromResult(readPool.Find(id, cancellationToken)));
         }
         return Guarded(async () =>
         {
             var key = Key(id);
-            var record = await db.Resources.AsNoTracking()
+            var record = await Db.Resources.AsNoTracking()
                 .Include(r => r.Dependencies)
                 .FirstOrDefaultAsync(r => r.Id == key, cancellationToken);
             return record is null ? null : ToDomain(record);
@@ -112,7 +155,7 @@ public sealed class SqliteResourceRepository(
         var countSql = "SELECT COUNT(*) AS Value FROM Resources AS r WHERE " + filter;
         var total = filter is null
             ? await CountStoredAsync(cancellationToken)
-            : await db.Database.SqlQueryRaw<long>(countSql, parameters).SingleAsync(cancellationToken);
+            : await Db.Database.SqlQueryRaw<long>(countSql, parameters).SingleAsync(cancellationToken);
         return new SearchPage(rows.Select(ToDomain).ToArray(), total, rows.Count == 0 ? null : rows[^1].TopologicalPosition);
     }
 
@@ -130,7 +173,7 @@ public sealed class SqliteResourceRepository(
             "FROM Resources AS r " +
             (where.Length > 0 ? $"WHERE {where} " : "") +
             $"ORDER BY {orderBy} LIMIT {{{limitIndex}}} OFFSET {{{limitIndex + 1}}}";
-        return await db.Database.SqlQueryRaw<PageRow>(sql, [.. parameters, limit, offset]).ToListAsync(cancellationToken);
+        return await Db.Database.SqlQueryRaw<PageRow>(sql, [.. parameters, limit, offset]).ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -139,28 +182,28 @@ public sealed class SqliteResourceRepository(
     /// </summary>
     private async Task<T> InReadSnapshot<T>(Func<Task<T>> read, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not null)
+        if (Db.Database.CurrentTransaction is not null)
         {
             return await read();
         }
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        await Db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            var connection = (SqliteConnection)Db.Database.GetDbConnection();
             await using var snapshot = connection.BeginTransaction(deferred: true);
-            await db.Database.UseTransactionAsync(snapshot, cancellationToken);
+            await Db.Database.UseTransactionAsync(snapshot, cancellationToken);
             try
             {
                 return await read();
             }
             finally
             {
-                await db.Database.UseTransactionAsync(null, cancellationToken);
+                await Db.Database.UseTransactionAsync(null, cancellationToken);
             }
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            await Db.Database.CloseConnectionAsync();
         }
     }
 
@@ -199,12 +242,12 @@ public sealed class SqliteResourceRepository(
     /// migration): constant time, where COUNT(*) would read a whole index on every list request.
     /// </summary>
     private async Task<long> CountStoredAsync(CancellationToken cancellationToken) =>
-        await db.Database.SqlQueryRaw<long>("SELECT Total AS Value FROM ResourceCount WHERE Id = 1").SingleAsync(cancellationToken);
+        await Db.Database.SqlQueryRaw<long>("SELECT Total AS Value FROM ResourceCount WHERE Id = 1").SingleAsync(cancellationToken);
 
     public Task<IReadOnlySet<Guid>> FindExistingAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) => Guarded(async () =>
     {
         var keys = ids.Select(Key).ToArray();
-        var found = await db.Resources.Where(r => keys.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken);
+        var found = await Db.Resources.Where(r => keys.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken);
         return (IReadOnlySet<Guid>)found.Select(Guid.Parse).ToHashSet();
     });
 
@@ -215,7 +258,7 @@ public sealed class SqliteResourceRepository(
         // of the graph and does not expand past the resource being updated. CROSS JOIN pins the
         // join order (SQLite's documented hint): left alone, SQLite 3.53 prefers scanning every
         // edge with a Bloom filter on the walk, which made the check cost O(table).
-        var edges = await db.Database.SqlQueryRaw<EdgeRow>(
+        var edges = await Db.Database.SqlQueryRaw<EdgeRow>(
             """
             WITH RECURSIVE reach(id) AS (
                 SELECT value FROM json_each({0})
@@ -238,7 +281,7 @@ public sealed class SqliteResourceRepository(
 
     public Task<IReadOnlyList<Guid>> FindTransitiveDependentsAsync(Guid id, CancellationToken cancellationToken) => Guarded(async () =>
     {
-        var ids = await db.Database.SqlQueryRaw<string>(
+        var ids = await Db.Database.SqlQueryRaw<string>(
             """
             WITH RECURSIVE dependents(id) AS (
                 SELECT ResourceId FROM ResourceDependencies WHERE DependsOnId = {0}
@@ -254,17 +297,17 @@ public sealed class SqliteResourceRepository(
     public Task AddAsync(Resource resource, CancellationToken cancellationToken) => Guarded(async () =>
     {
         var record = ToRecord(resource);
-        record.TopologicalPosition = await _order.NextPositionAsync(cancellationToken);
-        db.Resources.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        record.TopologicalPosition = await Order.NextPositionAsync(cancellationToken);
+        Db.Resources.Add(record);
+        await Db.SaveChangesAsync(cancellationToken);
+        Db.ChangeTracker.Clear();
         return true;
     });
 
     public Task UpdateAsync(Resource resource, CancellationToken cancellationToken) => Guarded(async () =>
     {
         var record = ToRecord(resource);
-        var updated = await db.Resources.Where(r => r.Id == record.Id).ExecuteUpdateAsync(set => set
+        var updated = await Db.Resources.Where(r => r.Id == record.Id).ExecuteUpdateAsync(set => set
             .SetProperty(r => r.Name, record.Name)
             .SetProperty(r => r.NameKey, record.NameKey)
             .SetProperty(r => r.Description, record.Description)
@@ -275,14 +318,14 @@ public sealed class SqliteResourceRepository(
         {
             throw new ResourceNotFoundException(resource.Id);
         }
-        await db.Dependencies.Where(d => d.ResourceId == record.Id).ExecuteDeleteAsync(cancellationToken);
+        await Db.Dependencies.Where(d => d.ResourceId == record.Id).ExecuteDeleteAsync(cancellationToken);
         if (record.Dependencies.Count > 0)
         {
             // Removed edges never break the order; each kept or new one must point backwards.
-            await _order.PlaceAfterDependenciesAsync(record.Id, record.Dependencies.Select(d => d.DependsOnId).ToArray(), cancellationToken);
-            db.Dependencies.AddRange(record.Dependencies);
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
+            await Order.PlaceAfterDependenciesAsync(record.Id, record.Dependencies.Select(d => d.DependsOnId).ToArray(), cancellationToken);
+            Db.Dependencies.AddRange(record.Dependencies);
+            await Db.SaveChangesAsync(cancellationToken);
+            Db.ChangeTracker.Clear();
         }
         return true;
     });
@@ -292,7 +335,7 @@ public sealed class SqliteResourceRepository(
         var idsJson = JsonSerializer.Serialize(ids.Select(Key));
         var nowMs = Timestamps.Normalize(now).ToUnixTimeMilliseconds();
         // Survivors that lose a dependency change: new version, updated time moves forward.
-        await db.Database.ExecuteSqlRawAsync(
+        await Db.Database.ExecuteSqlRawAsync(
             """
             UPDATE Resources
             SET Version = Version + 1, UpdatedAt = max({1}, UpdatedAt + 1)
@@ -303,7 +346,7 @@ public sealed class SqliteResourceRepository(
             """,
             [idsJson, nowMs], cancellationToken);
         // Foreign keys with ON DELETE CASCADE drop every edge from and to the deleted rows.
-        return await db.Database.ExecuteSqlRawAsync(
+        return await Db.Database.ExecuteSqlRawAsync(
             "DELETE FROM Resources WHERE Id IN (SELECT value FROM json_each({0}))", [idsJson], cancellationToken);
     });
 
@@ -367,12 +410,14 @@ public sealed class SqliteResourceRepository(
 
     private sealed record EdgeRow(string ResourceId, string DependsOnId, int Position);
 
-    private sealed class WriteTransaction(IDbContextTransaction transaction, SqliteWriteGate gate, ResourceDbContext db) : IWriteTransaction
+    /// <summary>A write with a transaction of its own (<c>Database__GroupCommit=false</c>).</summary>
+    private sealed class WriteTransaction(SqliteResourceRepository owner, IDbContextTransaction transaction, SqliteWriteGate gate) : IWriteTransaction
     {
         private bool _disposed;
 
-        public Task CommitAsync(CancellationToken cancellationToken) => Guarded(async () =>
+        public Task CommitAsync(object? result, CancellationToken cancellationToken) => Guarded(async () =>
         {
+            await owner.RecordAnswerAsync(result, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return true;
         });
@@ -387,12 +432,42 @@ public sealed class SqliteResourceRepository(
             try
             {
                 await transaction.DisposeAsync();
-                db.ChangeTracker.Clear();
+                owner.ClearTracked();
             }
             finally
             {
                 gate.Exit();
             }
+        }
+    }
+
+    /// <summary>A write carried by a group-commit batch: commit keeps its savepoint and waits for the batch to be durable.</summary>
+    private sealed class GroupedWriteTransaction(SqliteResourceRepository owner, SqliteWriteUnit unit) : IWriteTransaction
+    {
+        private bool _finished;
+
+        public async Task CommitAsync(object? result, CancellationToken cancellationToken)
+        {
+            await Guarded(async () =>
+            {
+                await owner.RecordAnswerAsync(result, cancellationToken);
+                return true;
+            });
+            _finished = true;
+            owner._batchDb = null;
+            // Not cancellable: once handed over, the write commits or fails with its batch, and the caller must learn which.
+            await unit.CommitAsync();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_finished)
+            {
+                _finished = true;
+                owner._batchDb = null;
+                unit.Rollback();
+            }
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -1,3 +1,4 @@
+using CrudCqrs.Application.Abstractions;
 using System.Diagnostics;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.IntegrationTests.Persistence;

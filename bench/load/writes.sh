@@ -87,7 +87,12 @@ run_wrk() { # label port connections -> prints requests/s
   if grep -q "Non-2xx" "$out" || grep -qE "Unexpected statuses: [1-9]" "$out"; then
     echo "$label: errors during the run:" >&2; cat "$out" >&2; exit 1
   fi
-  awk '/Requests\/sec/ {print $2}' "$out"
+  local rate
+  rate=$(awk '/Requests\/sec/ {print $2}' "$out")
+  if ! awk -v r="$rate" 'BEGIN { exit !(r > 0) }'; then
+    echo "$label: no request completed:" >&2; cat "$out" >&2; exit 1
+  fi
+  echo "$rate"
 }
 percentile() { awk -v p="$2" '$1==p {print $2}' "$WORK/wrk-$1.txt"; }
 

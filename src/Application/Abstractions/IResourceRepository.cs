@@ -74,6 +74,9 @@ public interface IWriteTransaction : IAsyncDisposable
     /// it with the key in this same commit.
     /// </summary>
     Task CommitAsync(object? result, CancellationToken cancellationToken);
+
+    /// <summary>Commits a write whose answer is not recorded.</summary>
+    Task CommitAsync(CancellationToken cancellationToken) => CommitAsync(null, cancellationToken);
 }
 
 public sealed record ResourcePage(IReadOnlyList<Resource> Items, long TotalCount);

@@ -1,5 +1,6 @@
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Domain.Resources;
 using FluentValidation;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,7 @@ public static class ErrorKinds
         ResourceNotFoundException => NotFound,
         CircularDependencyException => CircularDependency,
         PreconditionFailedException => PreconditionFailed,
+        IdempotencyKeyTakenException => Conflict,
         StoreUnavailableException => DatabaseUnavailable,
         OperationCanceledException => ClientClosedRequest,
         _ => Internal,

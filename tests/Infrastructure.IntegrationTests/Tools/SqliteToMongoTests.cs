@@ -1,4 +1,3 @@
-using CrudCqrs.Application.Abstractions;
 using System.Diagnostics;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.IntegrationTests.Persistence;

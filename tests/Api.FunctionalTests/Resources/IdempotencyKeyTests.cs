@@ -159,4 +159,19 @@ public sealed class IdempotencyKeyTests(ApiFactory factory) : IClassFixture<ApiF
         onB.AssertProblem(422, "ValidationError");
         Assert.Equal("b", (await _client.GetResourceAsync(b.Id)).Resource.Name);
     }
+
+    [Theory]
+    [InlineData("/api/resources", "post")]
+    [InlineData("/api/resources/{id}", "put")]
+    [InlineData("/api/resources/{id}", "delete")]
+    public async Task The_openapi_document_offers_the_header_and_its_409_on_each_write(string path, string method)
+    {
+        var document = await _client.FetchAsync("/swagger/v1/swagger.json");
+        var operation = document.Json.GetProperty("paths").GetProperty(path).GetProperty(method);
+
+        var header = Assert.Single(operation.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == Header);
+        Assert.Equal("header", header.GetProperty("in").GetString());
+        Assert.Equal(255, header.GetProperty("schema").GetProperty("maxLength").GetInt32());
+        Assert.True(operation.GetProperty("responses").TryGetProperty("409", out _));
+    }
 }

@@ -122,7 +122,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
 
         var reader = _harness.CreateRepository();
         Assert.Equal(3, await reader.CountAsync(None));
-        Assert.Equal(["a", "b", "d"], (await reader.SearchAsync(null, None)).Select(r => r.Name).Order().ToArray());
+        Assert.Equal(["a", "b", "d"], (await reader.SearchAsync(null, 0, 100, None)).Items.Select(r => r.Name).Order().ToArray());
 
         meter.RecordObservableInstruments();
         Assert.Contains(4L, sizes);

@@ -1,3 +1,4 @@
+using CrudCqrs.Api.OpenApi;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -26,12 +27,8 @@ public sealed class IdempotencyKeyOperationFilter : IOperationFilter
         operation.Responses ??= [];
         if (!operation.Responses.ContainsKey("409"))
         {
-            var problem = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository);
-            operation.Responses["409"] = new OpenApiResponse
-            {
-                Description = "A request with the same Idempotency-Key is still running (error Conflict).",
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = problem } },
-            };
+            operation.Responses["409"] = ContractResponses.Describe(
+                new OpenApiResponse { Description = "A request with the same Idempotency-Key is still running (error Conflict)." }, 409);
         }
     }
 }

@@ -88,6 +88,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.MalformedRequestProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem">When receiving a 401 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem">When receiving a 403 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ConflictProblem">When receiving a 409 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PayloadTooLargeProblem">When receiving a 413 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem">When receiving a 500 status code</exception>
@@ -108,6 +109,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources
                 { "400", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.MalformedRequestProblem.CreateFromDiscriminatorValue },
                 { "401", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem.CreateFromDiscriminatorValue },
                 { "403", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem.CreateFromDiscriminatorValue },
+                { "409", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ConflictProblem.CreateFromDiscriminatorValue },
                 { "413", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PayloadTooLargeProblem.CreateFromDiscriminatorValue },
                 { "429", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },
                 { "500", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem.CreateFromDiscriminatorValue },

@@ -41,6 +41,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem">When receiving a 401 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem">When receiving a 403 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ConflictProblem">When receiving a 409 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PreconditionFailedProblem">When receiving a 412 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem">When receiving a 500 status code</exception>
@@ -60,6 +61,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
                 { "401", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem.CreateFromDiscriminatorValue },
                 { "403", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem.CreateFromDiscriminatorValue },
                 { "404", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem.CreateFromDiscriminatorValue },
+                { "409", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ConflictProblem.CreateFromDiscriminatorValue },
                 { "412", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PreconditionFailedProblem.CreateFromDiscriminatorValue },
                 { "429", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },
                 { "500", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.InternalErrorProblem.CreateFromDiscriminatorValue },
@@ -111,6 +113,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem">When receiving a 401 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem">When receiving a 403 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ConflictProblem">When receiving a 409 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PreconditionFailedProblem">When receiving a 412 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PayloadTooLargeProblem">When receiving a 413 status code</exception>
         /// <exception cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
@@ -133,6 +136,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
                 { "401", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.UnauthorizedProblem.CreateFromDiscriminatorValue },
                 { "403", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ForbiddenProblem.CreateFromDiscriminatorValue },
                 { "404", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.NotFoundErrorProblem.CreateFromDiscriminatorValue },
+                { "409", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ConflictProblem.CreateFromDiscriminatorValue },
                 { "412", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PreconditionFailedProblem.CreateFromDiscriminatorValue },
                 { "413", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.PayloadTooLargeProblem.CreateFromDiscriminatorValue },
                 { "429", global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },

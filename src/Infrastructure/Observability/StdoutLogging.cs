@@ -4,7 +4,6 @@ using NLog;
 using NLog.Config;
 using NLog.Extensions.Logging;
 using NLog.Layouts;
-using NLog.Targets;
 using NLog.Targets.Wrappers;
 
 namespace CrudCqrs.Infrastructure.Observability;
@@ -34,11 +33,7 @@ public static class StdoutLogging
         logging.ClearProviders();
         var factory = new LogFactory();
         var configuration = new LoggingConfiguration(factory);
-        var console = new ConsoleTarget("stdout")
-        {
-            Layout = settings.JsonLogs ? JsonLines(settings.ServiceName) : TextLines(),
-            AutoFlush = true,
-        };
+        var console = new StdoutTarget("stdout") { Layout = settings.JsonLogs ? JsonLines(settings.ServiceName) : TextLines() };
         var buffered = new AsyncTargetWrapper("stdout-async", console)
         {
             QueueLimit = QueueLimit,

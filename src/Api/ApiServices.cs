@@ -69,8 +69,13 @@ public static class ApiServices
         app.UseStatusCodePages();
         app.UseApiSecurity();
 
-        app.UseSwagger();
-        app.UseSwaggerUI(options => options.DocumentTitle = "CrudCqrs API");
+        // Only requests under /swagger pass through the document and UI middleware (the UI's
+        // matches every path otherwise).
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
+        {
+            swagger.UseSwagger();
+            swagger.UseSwaggerUI(options => options.DocumentTitle = "CrudCqrs API");
+        });
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -15,7 +15,8 @@ public sealed class BearerSecurityFilter : IOperationFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        var scopes = context.ApiDescription.ActionDescriptor.EndpointMetadata
+        // The action's attributes, not its endpoint metadata: open mode removes the latter.
+        var scopes = context.MethodInfo.GetCustomAttributes(typeof(AuthorizeAttribute), inherit: true)
             .OfType<AuthorizeAttribute>()
             .Select(attribute => attribute.Policy)
             .OfType<string>()

@@ -29,12 +29,19 @@ public static class SecurityServices
         {
             services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
                 .AddJwtBearer(options => ConfigureBearer(options, auth, builder.Environment));
+            services.AddAuthorization(options =>
+            {
+                options.AddPolicy(Scopes.Read, policy => Require(policy, Scopes.Read));
+                options.AddPolicy(Scopes.Write, policy => Require(policy, Scopes.Write));
+            });
         }
-        services.AddAuthorization(options =>
+        else
         {
-            options.AddPolicy(Scopes.Read, policy => Require(policy, auth, Scopes.Read));
-            options.AddPolicy(Scopes.Write, policy => Require(policy, auth, Scopes.Write));
-        });
+            // Open mode: every policy would allow everything, so the endpoints carry no
+            // authorization metadata and no policy is evaluated per request. The OpenAPI document
+            // still reads the scopes from the actions' attributes.
+            services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(options => options.Conventions.Add(new OpenModeEndpoints()));
+        }
         services.AddClientRateLimits(rateLimits);
 
         services.ConfigureSwaggerGen(options =>
@@ -87,15 +94,8 @@ public static class SecurityServices
         return app;
     }
 
-    private static void Require(AuthorizationPolicyBuilder policy, AuthSettings auth, string scope)
-    {
-        if (auth.Mode == AuthMode.None)
-        {
-            policy.RequireAssertion(_ => true);
-            return;
-        }
+    private static void Require(AuthorizationPolicyBuilder policy, string scope) =>
         policy.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope));
-    }
 
     private static void ConfigureBearer(JwtBearerOptions options, AuthSettings auth, IHostEnvironment environment)
     {

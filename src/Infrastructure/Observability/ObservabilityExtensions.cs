@@ -25,8 +25,15 @@ public static class ObservabilityExtensions
 {
     public const string LoggerCategory = "CrudCqrs.Telemetry";
 
-    /// <summary>The runtime's, ASP.NET Core's and Kestrel's built-in meters, exported beside ours.</summary>
-    public static readonly string[] PlatformMeters = ["System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+    /// <summary>
+    /// The runtime's, ASP.NET Core's and Kestrel's built-in meters, exported beside ours (routing's
+    /// per-request match counter is left out: no panel reads it and it costs every request).
+    /// </summary>
+    public static readonly string[] PlatformMeters =
+    [
+        "System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
+    ];
 
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
@@ -45,6 +52,7 @@ public static class ObservabilityExtensions
             return builder;
         }
 
+        AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
         var version = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Version?.ToString(3) ?? "0.0.0";
         builder.Services.AddOpenTelemetry()
             // Our defaults first, then the standard variables over them, then Observability__ keys over those.
@@ -56,15 +64,13 @@ public static class ObservabilityExtensions
                 .AddAttributes(settings.ResourceOverrides))
             .WithTracing(tracing => tracing
                 .AddSource(CrudTelemetry.SourceName, Persistence.Sqlite.SqliteReadPool.ActivitySourceName, Persistence.Mongo.MongoRegistration.MongoActivitySourceName)
-                .AddAspNetCoreInstrumentation(options =>
-                {
-                    options.RecordException = true;
-                    options.Filter = context => !IsInfrastructurePath(context.Request.Path);
-                })
+                // ASP.NET Core's own request span (the switch above adds its request attributes),
+                // completed by HttpServerSpans instead of the instrumentation package's listener.
+                .AddSource(HttpServerSpans.SourceName)
                 .AddEntityFrameworkCoreInstrumentation(DatabaseSpans.Configure))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter([CrudTelemetry.MeterName, .. PlatformMeters]).AddAspNetCoreInstrumentation();
+                metrics.AddMeter([CrudTelemetry.MeterName, .. PlatformMeters]);
                 // Exemplars link the dashboards' latency panels to traces; OTEL_METRICS_EXEMPLAR_FILTER
                 // (e.g. always_off, to save their cost per measurement) is the SDK's when given.
                 if (builder.Configuration["OTEL_METRICS_EXEMPLAR_FILTER"] is null)
@@ -97,6 +103,7 @@ public static class ObservabilityExtensions
             return app;
         }
         app.Services.GetRequiredService<OtlpExportFailures>();
+        app.Use(HttpServerSpans.CompleteAsync);
         var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
         app.Services.GetRequiredService<CrudTelemetry>().ObserveStoredResourceCount(() => ReadStoredCount(scopes));
         if (settings.PrometheusEndpoint)
@@ -124,7 +131,4 @@ public static class ObservabilityExtensions
             return null;
         }
     }
-
-    private static bool IsInfrastructurePath(PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/swagger");
 }

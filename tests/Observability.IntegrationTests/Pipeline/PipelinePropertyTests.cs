@@ -173,6 +173,9 @@ public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClas
         Assert.Equal(server.SpanId, operation.ParentSpanId);
         Assert.NotNull(server.GetTagItem("http.request.method"));
         Assert.Equal((int)outcome.Status, Convert.ToInt32(server.GetTagItem("http.response.status_code")));
+        // The matched route names the span, failures included (the exception handler clears the endpoint).
+        var route = Assert.IsType<string>(server.GetTagItem("http.route"));
+        Assert.Equal($"{server.GetTagItem("http.request.method")} {route}", server.DisplayName);
 
         // Property 8: operation type, database type and, where the request names one, the resource id.
         Assert.Equal(outcome.OperationType, operation.GetTagItem("operation.type"));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
 using Microsoft.EntityFrameworkCore;
@@ -13,21 +14,27 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 /// Group commit (ADR 009): one writer owns a connection and carries the writes waiting in this
 /// process in one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint, then commits
 /// once, so one disk flush covers them all, and only then lets each caller answer. A refused write
-/// rolls back to its savepoint alone. The writer takes what is queued when it becomes free and
-/// never waits to gather more, so a lone write commits at once.
+/// rolls back to its savepoint alone. A write that finds the connection free and nothing queued
+/// runs at once in the caller's own flow, in a transaction of its own (ADR 014), so a lone write
+/// pays for no hand-off; writes arriving meanwhile queue and go in the next batch.
 /// </summary>
 public sealed class SqliteGroupCommit : IAsyncDisposable
 {
     /// <summary>Bounds how long the first write of a batch waits for the last one's turn.</summary>
     public const int MaxBatchSize = 128;
 
-    private readonly Channel<SqliteWriteUnit> _queue =
-        Channel.CreateUnbounded<SqliteWriteUnit>(new UnboundedChannelOptions { SingleReader = true });
+    // Not SingleReader: that channel cannot count what it holds, and a lone write must see the queue empty.
+    private readonly Channel<SqliteWriteUnit> _queue = Channel.CreateUnbounded<SqliteWriteUnit>();
     private readonly DbContextOptions<ResourceDbContext> _options;
     private readonly CrudTelemetry? _telemetry;
     private readonly ILogger _logger;
     private readonly Lock _startLock = new();
+
+    /// <summary>Held by whoever uses the writer's connection: a lone write or the batch loop.</summary>
+    private readonly SemaphoreSlim _connection = new(1, 1);
     private Task? _writer;
+    private ResourceDbContext? _db;
+    private SqliteWriteStatements? _statements;
 
     public SqliteGroupCommit(DbContextOptions<ResourceDbContext> options, CrudTelemetry? telemetry = null, ILogger<SqliteGroupCommit>? logger = null)
     {
@@ -36,10 +43,17 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         _logger = logger ?? NullLogger<SqliteGroupCommit>.Instance;
     }
 
-    /// <summary>Queues a write and waits for its turn in a batch; 503 (<see cref="StoreUnavailableException"/>) after <paramref name="timeout"/>.</summary>
-    public async Task<(SqliteWriteUnit Unit, ResourceDbContext Db)> EnterAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller's turn to write: at once on an idle writer, else queued for the next batch;
+    /// 503 (<see cref="StoreUnavailableException"/>) after <paramref name="timeout"/> in the queue.
+    /// </summary>
+    public async Task<ISqliteWriteTurn> EnterAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         EnsureWriterStarted();
+        if (_queue.Reader.Count == 0 && _connection.Wait(0))
+        {
+            return await BeginLoneWriteAsync(cancellationToken);
+        }
         var unit = new SqliteWriteUnit(Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(unit))
         {
@@ -47,7 +61,8 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         }
         try
         {
-            return (unit, await unit.Started.WaitAsync(timeout, cancellationToken));
+            await unit.Started.WaitAsync(timeout, cancellationToken);
+            return unit;
         }
         catch (TimeoutException) when (unit.TryAbandon())
         {
@@ -60,9 +75,33 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
             // The writer claimed the unit just as the wait ended: its turn is starting, take it.
-            return (unit, await unit.Started);
+            await unit.Started;
+            return unit;
         }
     }
+
+    private async Task<ISqliteWriteTurn> BeginLoneWriteAsync(CancellationToken cancellationToken)
+    {
+        var db = _db!;
+        try
+        {
+            // BEGIN IMMEDIATE, as a batch does: the write lock against other processes is taken first.
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            _telemetry?.WriteBatchSize.Record(1);
+            return new SqliteLoneWrite(db, _statements!, transaction, ReleaseConnection);
+        }
+        catch (Exception exception)
+        {
+            ReleaseConnection();
+            if (exception is OperationCanceledException)
+            {
+                throw;
+            }
+            throw Unavailable("The write transaction could not begin", exception);
+        }
+    }
+
+    private void ReleaseConnection() => _connection.Release();
 
     private void EnsureWriterStarted()
     {
@@ -74,6 +113,20 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         {
             if (_writer is null)
             {
+                var db = new ResourceDbContext(_options);
+                try
+                {
+                    // Opened once and kept open: EF Core would otherwise close it after every
+                    // transaction, and the prepared statements would go with it.
+                    db.Database.OpenConnection();
+                    _statements = new SqliteWriteStatements((SqliteConnection)db.Database.GetDbConnection());
+                }
+                catch (Exception exception)
+                {
+                    db.Dispose();
+                    throw Unavailable("The write connection could not open", exception);
+                }
+                _db = db;
                 // The writer must not inherit the first caller's trace context: its batch span is a root that links operations.
                 using (ExecutionContext.SuppressFlow())
                 {
@@ -85,9 +138,11 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        await using var db = new ResourceDbContext(_options);
+        var db = _db!;
         while (await _queue.Reader.WaitToReadAsync())
         {
+            // A lone write in progress finishes first; what queued behind it forms this batch.
+            await _connection.WaitAsync();
             try
             {
                 await RunBatchAsync(db);
@@ -97,6 +152,10 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
                 // RunBatchAsync answers every unit it took; this only keeps the writer alive for the next batch.
                 _logger.LogError(exception, "The SQLite group-commit writer failed a batch");
                 db.ChangeTracker.Clear();
+            }
+            finally
+            {
+                _connection.Release();
             }
         }
     }
@@ -179,7 +238,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     }
 
     /// <summary>Runs one caller's write inside a savepoint; returns the failure that ends the batch, if any.</summary>
-    private static async Task<Exception?> RunUnitAsync(
+    private async Task<Exception?> RunUnitAsync(
         ResourceDbContext db, IDbContextTransaction transaction, SqliteWriteUnit unit, string savepoint, List<SqliteWriteUnit> kept)
     {
         try
@@ -193,7 +252,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
             return failure;
         }
 
-        unit.Start(db);
+        unit.Start(db, _statements!);
         var keep = await unit.Finished;
         try
         {
@@ -232,6 +291,15 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         {
             // Batches in flight finish and answer their callers before the connection closes.
             await writer.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        // So does a lone write.
+        if (await _connection.WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            _statements?.Dispose();
+            if (_db is { } db)
+            {
+                await db.DisposeAsync();
+            }
         }
     }
 }

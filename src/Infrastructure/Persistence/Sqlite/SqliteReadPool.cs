@@ -28,7 +28,8 @@ public sealed class SqliteReadPool : IDisposable
         "FROM Resources AS r LEFT JOIN ResourceDependencies AS d ON d.ResourceId = r.Id " +
         "WHERE r.Id = $id ORDER BY d.Position";
 
-    private static readonly ActivitySource Source = new(ActivitySourceName);
+    /// <summary>Also the source of <see cref="SqliteWriteStatements"/>' spans: statements run without EF Core's instrumentation.</summary>
+    internal static readonly ActivitySource Source = new(ActivitySourceName);
 
     private readonly string _connectionString;
     private readonly string _databaseName;

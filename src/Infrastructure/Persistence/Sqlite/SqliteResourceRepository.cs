@@ -26,6 +26,9 @@ public sealed class SqliteResourceRepository(
     /// <summary>The group-commit batch's context while this repository's write runs in one.</summary>
     private ResourceDbContext? _batchDb;
 
+    /// <summary>The create path's prepared statements on the write's connection, while a write is open.</summary>
+    private SqliteWriteStatements? _statements;
+
     /// <summary>Where every statement goes: the batch's context during a grouped write, else the request's.</summary>
     private ResourceDbContext Db => _batchDb ?? db;
 
@@ -39,9 +42,10 @@ public sealed class SqliteResourceRepository(
         var timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
         if (groupCommit is not null)
         {
-            var (unit, batchDb) = await groupCommit.EnterAsync(timeout, cancellationToken);
-            _batchDb = batchDb;
-            return new GroupedWriteTransaction(this, unit);
+            var turn = await groupCommit.EnterAsync(timeout, cancellationToken);
+            _batchDb = turn.Db;
+            _statements = turn.Statements;
+            return new GroupedWriteTransaction(this, turn);
         }
         if (!await writeGate.EnterAsync(timeout, cancellationToken))
         {
@@ -53,6 +57,8 @@ public sealed class SqliteResourceRepository(
             // write lock is taken before the first read, so the checks made inside the
             // transaction still hold when its writes commit, across processes too.
             var transaction = await Guarded(() => db.Database.BeginTransactionAsync(cancellationToken));
+            // Prepared for this write only: the request's connection closes with the transaction.
+            _statements = new SqliteWriteStatements((SqliteConnection)db.Database.GetDbConnection());
             return new WriteTransaction(this, transaction, writeGate);
         }
         catch
@@ -62,7 +68,20 @@ public sealed class SqliteResourceRepository(
         }
     }
 
-    private void ClearTracked() => db.ChangeTracker.Clear();
+    private void EndWrite()
+    {
+        if (_batchDb is null)
+        {
+            _statements?.Dispose();
+        }
+        _statements = null;
+        _batchDb = null;
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>The open write's transaction, for the prepared statements; null outside a write.</summary>
+    private SqliteTransaction? WriteTransactionInUse =>
+        _statements is not null ? (SqliteTransaction?)Db.Database.CurrentTransaction?.GetDbTransaction() : null;
 
     /// <summary>Stores the request's idempotency key and answer in the write about to commit.</summary>
     private async Task RecordAnswerAsync(object? result, CancellationToken cancellationToken)
@@ -246,6 +265,11 @@ public sealed class SqliteResourceRepository(
 
     public Task<IReadOnlySet<Guid>> FindExistingAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) => Guarded(async () =>
     {
+        if (WriteTransactionInUse is { } transaction)
+        {
+            var existing = _statements!.FindExisting(transaction, ids.Select(Key).ToArray());
+            return (IReadOnlySet<Guid>)existing.Select(Guid.Parse).ToHashSet();
+        }
         var keys = ids.Select(Key).ToArray();
         var found = await Db.Resources.Where(r => keys.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken);
         return (IReadOnlySet<Guid>)found.Select(Guid.Parse).ToHashSet();
@@ -297,6 +321,11 @@ public sealed class SqliteResourceRepository(
     public Task AddAsync(Resource resource, CancellationToken cancellationToken) => Guarded(async () =>
     {
         var record = ToRecord(resource);
+        if (WriteTransactionInUse is { } transaction)
+        {
+            _statements!.InsertResource(transaction, record);
+            return true;
+        }
         record.TopologicalPosition = await Order.NextPositionAsync(cancellationToken);
         Db.Resources.Add(record);
         await Db.SaveChangesAsync(cancellationToken);
@@ -431,8 +460,8 @@ public sealed class SqliteResourceRepository(
             _disposed = true;
             try
             {
+                owner.EndWrite();
                 await transaction.DisposeAsync();
-                owner.ClearTracked();
             }
             finally
             {
@@ -441,8 +470,8 @@ public sealed class SqliteResourceRepository(
         }
     }
 
-    /// <summary>A write carried by a group-commit batch: commit keeps its savepoint and waits for the batch to be durable.</summary>
-    private sealed class GroupedWriteTransaction(SqliteResourceRepository owner, SqliteWriteUnit unit) : IWriteTransaction
+    /// <summary>A write on the group-commit writer's connection, alone or in a batch: commit keeps it and waits until it is durable.</summary>
+    private sealed class GroupedWriteTransaction(SqliteResourceRepository owner, ISqliteWriteTurn turn) : IWriteTransaction
     {
         private bool _finished;
 
@@ -454,9 +483,9 @@ public sealed class SqliteResourceRepository(
                 return true;
             });
             _finished = true;
-            owner._batchDb = null;
+            owner.EndWrite();
             // Not cancellable: once handed over, the write commits or fails with its batch, and the caller must learn which.
-            await unit.CommitAsync();
+            await turn.CommitAsync();
         }
 
         public ValueTask DisposeAsync()
@@ -464,8 +493,8 @@ public sealed class SqliteResourceRepository(
             if (!_finished)
             {
                 _finished = true;
-                owner._batchDb = null;
-                unit.Rollback();
+                owner.EndWrite();
+                turn.Rollback();
             }
             return ValueTask.CompletedTask;
         }

@@ -8,19 +8,23 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 /// request flow (so its spans and logs stay the request's), then says commit or roll back, and
 /// waits for the batch's commit before answering.
 /// </summary>
-public sealed class SqliteWriteUnit(ActivityContext origin)
+public sealed class SqliteWriteUnit(ActivityContext origin) : ISqliteWriteTurn
 {
     private const int Waiting = 0, Running = 1, Abandoned = 2;
 
     private int _state = Waiting;
-    private readonly TaskCompletionSource<ResourceDbContext> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<bool> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _durable = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The span of the operation that submitted this write: the batch span links to it.</summary>
     public ActivityContext Origin { get; } = origin;
 
-    internal Task<ResourceDbContext> Started => _started.Task;
+    internal Task Started => _started.Task;
+
+    public ResourceDbContext Db { get; private set; } = null!;
+
+    public SqliteWriteStatements Statements { get; private set; } = null!;
 
     /// <summary>True when the caller committed; false when it rolled back (a refusal or a failure).</summary>
     internal Task<bool> Finished => _finished.Task;
@@ -31,7 +35,12 @@ public sealed class SqliteWriteUnit(ActivityContext origin)
     /// <summary>Claims the unit for the batch; false when its caller already gave up.</summary>
     internal bool TryClaim() => Interlocked.CompareExchange(ref _state, Running, Waiting) == Waiting;
 
-    internal void Start(ResourceDbContext db) => _started.TrySetResult(db);
+    internal void Start(ResourceDbContext db, SqliteWriteStatements statements)
+    {
+        Db = db;
+        Statements = statements;
+        _started.TrySetResult();
+    }
 
     /// <summary>The unit never ran (the batch could not begin).</summary>
     internal void Refuse(Exception exception)

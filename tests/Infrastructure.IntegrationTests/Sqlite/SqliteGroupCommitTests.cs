@@ -14,7 +14,8 @@ using Microsoft.Extensions.Options;
 namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 
 /// <summary>
-/// The group-commit writer on a real SQLite file: writes queued while a batch runs join it, each
+/// The group-commit writer on a real SQLite file: a write finding the writer idle runs alone at once;
+/// writes queued behind it share the next batch, each
 /// in its own savepoint; a refused one rolls back alone; nobody is acknowledged before the batch
 /// commits; the batch span links the operations and its size is recorded.
 /// </summary>
@@ -66,7 +67,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         Resource.Create(Guid.CreateVersion7(), name, null, dependencies, T0);
 
     [Fact]
-    public async Task Writes_queued_during_a_batch_share_it_a_refused_one_rolls_back_alone_and_none_is_acknowledged_before_the_commit()
+    public async Task Writes_queued_behind_a_lone_write_share_a_batch_a_refused_one_rolls_back_alone_and_none_is_acknowledged_before_the_commit()
     {
         var batches = new List<Activity>();
         using var spans = new ActivityListener
@@ -86,23 +87,28 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
 
         var (a, b, c, d) = (Repository(), Repository(), Repository(), Repository());
         using var operation = new Activity("operation").Start();
-        var first = await a.BeginWriteAsync(None);
-        // Queued while the first batch is busy: they join it rather than wait for a batch of their own.
+        // Nothing queued and the writer idle: the first write runs at once, alone.
+        var lone = await a.BeginWriteAsync(None);
+        // Queued while the lone write holds the connection: they wait for it, then share one batch.
         var second = b.BeginWriteAsync(None);
         var third = c.BeginWriteAsync(None);
         var fourth = d.BeginWriteAsync(None);
+        await Task.Delay(100);
+        Assert.False(second.IsCompleted, "a queued write must not start while the lone write holds the connection");
 
         var resourceA = NewResource("a");
         await a.AddAsync(resourceA, None);
-        var firstCommitted = first.CommitAsync(None);
+        await lone.CommitAsync(None);
+        await lone.DisposeAsync();
+        Assert.Equal(1, await _harness.CreateRepository().CountAsync(None));
 
         await using (var unit = await second)
         {
             var resourceB = NewResource("b", resourceA.Id);
             await b.AddAsync(resourceB, None);
-            await Task.Delay(200);
-            Assert.False(firstCommitted.IsCompleted, "the first write must not be acknowledged before its batch commits");
             var secondCommitted = unit.CommitAsync(None);
+            await Task.Delay(200);
+            Assert.False(secondCommitted.IsCompleted, "a write must not be acknowledged before its batch commits");
 
             await using (var refused = await third)
             {
@@ -117,24 +123,24 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
             }
             await secondCommitted.WaitAsync(TimeSpan.FromSeconds(5));
         }
-        await firstCommitted.WaitAsync(TimeSpan.FromSeconds(5));
-        await first.DisposeAsync();
 
         var reader = _harness.CreateRepository();
         Assert.Equal(3, await reader.CountAsync(None));
         Assert.Equal(["a", "b", "d"], (await reader.SearchAsync(null, 0, 100, None)).Items.Select(r => r.Name).Order().ToArray());
 
         meter.RecordObservableInstruments();
-        Assert.Contains(4L, sizes);
-        var batch = Assert.Single(batches, s => (int?)s.GetTagItem("write.batch.size") == 4);
+        Assert.Equal([1L, 3L], sizes.Order().ToArray());
+        // The lone write ran in its operation's own flow: only the batch has a span of its own.
+        var batch = Assert.Single(batches);
+        Assert.Equal(3, batch.GetTagItem("write.batch.size"));
         Assert.Equal(ActivityKind.Internal, batch.Kind);
         Assert.NotEqual(operation.TraceId, batch.TraceId);
-        Assert.Equal(4, batch.Links.Count(l => l.Context.TraceId == operation.TraceId));
-        Assert.Equal(3, batch.GetTagItem("write.batch.committed"));
+        Assert.Equal(3, batch.Links.Count(l => l.Context.TraceId == operation.TraceId));
+        Assert.Equal(2, batch.GetTagItem("write.batch.committed"));
     }
 
     [Fact]
-    public async Task A_lone_write_commits_at_once_in_a_batch_of_its_own()
+    public async Task A_lone_write_commits_at_once_in_a_transaction_of_its_own()
     {
         var repository = Repository();
         var stopwatch = Stopwatch.StartNew();

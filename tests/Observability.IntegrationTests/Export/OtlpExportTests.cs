@@ -39,8 +39,9 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         var cycle = await service.Client.PutAsJsonAsync($"/api/resources/{id}", new { dependencies = new[] { id } });
         var invalidTrace = cycle.Headers.GetValues("X-Trace-Id").Single();
 
-        // Create: the operation span under the HTTP server span, with its attributes, and EF Core's
-        // database client spans under it, named and tagged per the OpenTelemetry database conventions.
+        // Create: the operation span under the HTTP server span, with its attributes, and the
+        // database client spans of its prepared statements (ADR 014) under it, named and tagged
+        // per the OpenTelemetry database conventions.
         var createSpans = await receiver.WaitForSpansAsync(s => s.TraceId == createTrace && s.ServiceName == serviceName, 4);
         var server = Assert.Single(createSpans, s => s.Kind == ActivityKind.Server);
         var operation = Assert.Single(createSpans, s => s.Name == "create_resource");
@@ -52,9 +53,12 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         var insert = Assert.Single(createSpans, s => s.Name == "INSERT Resources");
         Assert.Equal(operation.SpanId, insert.ParentSpanId);
         Assert.Equal(ActivityKind.Client, insert.Kind);
-        Assert.Contains("EntityFrameworkCore", insert.ScopeName, StringComparison.Ordinal);
+        Assert.Equal("CrudCqrs.Sqlite", insert.ScopeName);
         Assert.Equal("sqlite", insert.Attributes["db.system.name"]);
         Assert.Equal("INSERT Resources", insert.Attributes["db.query.summary"]);
+        Assert.Equal("INSERT", insert.Attributes["db.operation.name"]);
+        Assert.Equal("Resources", insert.Attributes["db.collection.name"]);
+        Assert.StartsWith("INSERT INTO Resources", insert.Attributes["db.query.text"], StringComparison.Ordinal);
         Assert.True(insert.Attributes.ContainsKey("db.namespace"), insert.ToString());
         // Only client spans carry the database conventions' attributes.
         Assert.All(createSpans.Where(s => s.Kind == ActivityKind.Internal),

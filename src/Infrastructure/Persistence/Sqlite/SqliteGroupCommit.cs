@@ -34,7 +34,14 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     private readonly SemaphoreSlim _connection = new(1, 1);
     private Task? _writer;
     private ResourceDbContext? _db;
+    /// <summary>Prepared once when the connection stays open; else per transaction.</summary>
     private SqliteWriteStatements? _statements;
+
+    /// <summary>
+    /// False with <c>Pooling=False</c>: every transaction opens the file anew, as the read pool
+    /// does, so a file replaced or removed under the service is noticed rather than written past.
+    /// </summary>
+    private bool _keepOpen;
 
     public SqliteGroupCommit(DbContextOptions<ResourceDbContext> options, CrudTelemetry? telemetry = null, ILogger<SqliteGroupCommit>? logger = null)
     {
@@ -87,8 +94,13 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         {
             // BEGIN IMMEDIATE, as a batch does: the write lock against other processes is taken first.
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var statements = StatementsFor(db);
             _telemetry?.WriteBatchSize.Record(1);
-            return new SqliteLoneWrite(db, _statements!, transaction, ReleaseConnection);
+            return new SqliteLoneWrite(db, statements, transaction, () =>
+            {
+                DoneWith(statements);
+                ReleaseConnection();
+            });
         }
         catch (Exception exception)
         {
@@ -102,6 +114,18 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     }
 
     private void ReleaseConnection() => _connection.Release();
+
+    /// <summary>The create's statements on the writer's connection, open in a transaction now.</summary>
+    private SqliteWriteStatements StatementsFor(ResourceDbContext db) =>
+        _keepOpen ? _statements! : new SqliteWriteStatements((SqliteConnection)db.Database.GetDbConnection());
+
+    private void DoneWith(SqliteWriteStatements statements)
+    {
+        if (!_keepOpen)
+        {
+            statements.Dispose();
+        }
+    }
 
     private void EnsureWriterStarted()
     {
@@ -118,8 +142,12 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
                 {
                     // Opened once and kept open: EF Core would otherwise close it after every
                     // transaction, and the prepared statements would go with it.
-                    db.Database.OpenConnection();
-                    _statements = new SqliteWriteStatements((SqliteConnection)db.Database.GetDbConnection());
+                    _keepOpen = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).Pooling;
+                    if (_keepOpen)
+                    {
+                        db.Database.OpenConnection();
+                        _statements = new SqliteWriteStatements((SqliteConnection)db.Database.GetDbConnection());
+                    }
                 }
                 catch (Exception exception)
                 {
@@ -184,6 +212,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         var kept = new List<SqliteWriteUnit>();
         var carried = 0;
         Exception? broken = null;
+        var statements = StatementsFor(db);
         await using (transaction)
         {
             while (carried < MaxBatchSize && broken is null && _queue.Reader.TryRead(out var unit))
@@ -197,7 +226,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
                 {
                     span?.AddLink(new ActivityLink(unit.Origin));
                 }
-                broken = await RunUnitAsync(db, transaction, unit, $"w{carried}", kept);
+                broken = await RunUnitAsync(db, statements, transaction, unit, $"w{carried}", kept);
             }
 
             if (broken is null && kept.Count > 0)
@@ -212,6 +241,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
                 }
             }
         }
+        DoneWith(statements);
         db.ChangeTracker.Clear();
 
         foreach (var unit in kept)
@@ -238,8 +268,8 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     }
 
     /// <summary>Runs one caller's write inside a savepoint; returns the failure that ends the batch, if any.</summary>
-    private async Task<Exception?> RunUnitAsync(
-        ResourceDbContext db, IDbContextTransaction transaction, SqliteWriteUnit unit, string savepoint, List<SqliteWriteUnit> kept)
+    private static async Task<Exception?> RunUnitAsync(
+        ResourceDbContext db, SqliteWriteStatements statements, IDbContextTransaction transaction, SqliteWriteUnit unit, string savepoint, List<SqliteWriteUnit> kept)
     {
         try
         {
@@ -252,7 +282,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
             return failure;
         }
 
-        unit.Start(db, _statements!);
+        unit.Start(db, statements);
         var keep = await unit.Finished;
         try
         {

@@ -110,7 +110,9 @@ public sealed class SqliteWriteStatements : IDisposable
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag("db.system.name", "sqlite");
-            span.SetTag("db.operation.name", summary[..summary.IndexOf(' ')]);
+            var space = summary.IndexOf(' ');
+            span.SetTag("db.operation.name", summary[..space]);
+            span.SetTag("db.collection.name", summary[(space + 1)..]);
             span.SetTag("db.namespace", _databaseName);
             span.SetTag("db.query.summary", summary);
             span.SetTag("db.query.text", sql);

@@ -89,6 +89,11 @@ public static class ObservabilityExtensions
                 options.ParseStateValues = true;
             })
             .UseOtlpExporter();
+        if (settings.LogsFollowSampling)
+        {
+            // When the SDK's registration is not recognised every record is exported; SampledLogExportTests notices.
+            SampledLogExport.Install(builder.Services);
+        }
 
         builder.Services.AddSingleton<OtlpExportFailures>();
         return builder;

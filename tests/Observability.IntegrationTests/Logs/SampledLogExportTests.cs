@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using CrudCqrs.Observability.IntegrationTests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace CrudCqrs.Observability.IntegrationTests.Logs;
+
+/// <summary>
+/// OTLP log records follow the trace sampling decision; warnings and errors are always exported.
+/// Also the check that the SDK's logger provider is still wrapped: if its registration changes
+/// shape, unsampled information lines start arriving and these tests fail.
+/// </summary>
+public sealed class SampledLogExportTests
+{
+    public sealed class NothingSampled : ObservedApp
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Observability:TracesSampleRate"] = "0" };
+    }
+
+    public sealed class NothingSampledEveryLogExported : ObservedApp
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+        {
+            ["Observability:TracesSampleRate"] = "0",
+            ["Observability:LogsFollowSampling"] = "false",
+        };
+    }
+
+    [Fact]
+    public async Task Lines_of_an_unsampled_request_are_not_exported_but_its_warnings_are()
+    {
+        await using var app = new NothingSampled();
+        using var client = app.CreateClient();
+
+        var created = await client.PostAsJsonAsync("/api/resources", new { name = "unsampled" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var missing = await client.GetAsync($"/api/resources/{Guid.CreateVersion7()}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        // A caller that sampled its trace is honoured (parent-based sampling), and so are its lines.
+        var sampledTrace = ActivityTraceId.CreateRandom();
+        using var sampled = new HttpRequestMessage(HttpMethod.Post, "/api/resources") { Content = JsonContent.Create(new { name = "sampled" }) };
+        sampled.Headers.Add("traceparent", $"00-{sampledTrace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(sampled)).StatusCode);
+
+        var operationLines = await OperationLinesAsync(app, expectedAtLeast: 3);
+        Assert.DoesNotContain(operationLines, l => l.LogLevel < LogLevel.Warning && l.TraceId != sampledTrace);
+        Assert.Contains(operationLines, l => l.LogLevel == LogLevel.Warning && l.TraceId == TraceOf(missing));
+        Assert.Equal(2, operationLines.Count(l => l.TraceId == sampledTrace));
+    }
+
+    [Fact]
+    public async Task With_LogsFollowSampling_false_every_line_is_exported()
+    {
+        await using var app = new NothingSampledEveryLogExported();
+        using var client = app.CreateClient();
+
+        var created = await client.PostAsJsonAsync("/api/resources", new { name = "unsampled" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var operationLines = await OperationLinesAsync(app, expectedAtLeast: 2);
+        Assert.Equal(2, operationLines.Count(l => l.TraceId == TraceOf(created) && l.LogLevel == LogLevel.Information));
+    }
+
+    private static ActivityTraceId TraceOf(HttpResponseMessage response) =>
+        ActivityTraceId.CreateFromString(response.Headers.GetValues("X-Trace-Id").Single());
+
+    /// <summary>The logging behavior's records, once the batch processor has handed at least this many to the exporter.</summary>
+    private static async Task<OpenTelemetry.Logs.LogRecord[]> OperationLinesAsync(ObservedApp app, int expectedAtLeast)
+    {
+        OpenTelemetry.Logs.LogRecord[] lines = [];
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            lines = app.Logs.Snapshot().Where(l => l.CategoryName?.Contains("LoggingBehavior", StringComparison.Ordinal) == true).ToArray();
+            if (lines.Length >= expectedAtLeast)
+            {
+                // Anything that should not be there would have come in the same batch.
+                await Task.Delay(200);
+                return app.Logs.Snapshot().Where(l => l.CategoryName?.Contains("LoggingBehavior", StringComparison.Ordinal) == true).ToArray();
+            }
+            await Task.Delay(50);
+        }
+        return lines;
+    }
+}

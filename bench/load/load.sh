@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 
 DURATION=15
-WARMUP=15
+WARMUP=30
 CONNECTIONS=32
 THREADS=2
 WRITE_DOCS=0

@@ -21,8 +21,6 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         {
             return false;
         }
-        // The request's server span carries what its answer came from, as the operation span does.
-        System.Diagnostics.Activity.Current?.AddException(exception);
         var problem = ToProblem(context, exception);
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {

@@ -52,6 +52,8 @@ public static class ObservabilityExtensions
             return builder;
         }
 
+        // ASP.NET Core 10 then writes the request span's attributes itself, and the instrumentation
+        // skips the work it would duplicate.
         AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
         var version = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Version?.ToString(3) ?? "0.0.0";
         builder.Services.AddOpenTelemetry()
@@ -64,9 +66,11 @@ public static class ObservabilityExtensions
                 .AddAttributes(settings.ResourceOverrides))
             .WithTracing(tracing => tracing
                 .AddSource(CrudTelemetry.SourceName, Persistence.Sqlite.SqliteReadPool.ActivitySourceName, Persistence.Mongo.MongoRegistration.MongoActivitySourceName)
-                // ASP.NET Core's own request span (the switch above adds its request attributes),
-                // completed by HttpServerSpans instead of the instrumentation package's listener.
-                .AddSource(HttpServerSpans.SourceName)
+                .AddAspNetCoreInstrumentation(options =>
+                {
+                    options.RecordException = true;
+                    options.Filter = context => !IsInfrastructurePath(context.Request.Path);
+                })
                 .AddEntityFrameworkCoreInstrumentation(DatabaseSpans.Configure))
             .WithMetrics(metrics =>
             {
@@ -108,7 +112,6 @@ public static class ObservabilityExtensions
             return app;
         }
         app.Services.GetRequiredService<OtlpExportFailures>();
-        app.Use(HttpServerSpans.CompleteAsync);
         var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
         app.Services.GetRequiredService<CrudTelemetry>().ObserveStoredResourceCount(() => ReadStoredCount(scopes));
         if (settings.PrometheusEndpoint)
@@ -136,4 +139,7 @@ public static class ObservabilityExtensions
             return null;
         }
     }
+
+    private static bool IsInfrastructurePath(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/swagger");
 }

@@ -1,3 +1,4 @@
+using CrudCqrs.Api.Http;
 using CrudCqrs.Api.OpenApi;
 using CrudCqrs.Api.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -63,7 +64,7 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
             Response.Headers["X-Next-Cursor"] = next;
             Response.Headers.Link = $"</api/resources?limit={limit}&cursor={next}>; rel=\"next\"";
         }
-        return Ok(page.Items);
+        return new ResourcePageResult(page.Items);
     }
 
     /// <summary>Reads one resource; 304 without a body when <c>If-None-Match</c> names its current ETag.</summary>

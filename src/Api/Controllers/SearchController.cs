@@ -1,3 +1,4 @@
+using CrudCqrs.Api.Http;
 using CrudCqrs.Api.OpenApi;
 using CrudCqrs.Api.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -41,6 +42,6 @@ public sealed class SearchController(ISender sender) : ControllerBase
             var text = string.IsNullOrEmpty(q) ? "" : $"q={Uri.EscapeDataString(q)}&";
             Response.Headers.Link = $"</api/search?{text}limit={limit}&cursor={next}>; rel=\"next\"";
         }
-        return Ok(page.Items);
+        return new ResourcePageResult(page.Items);
     }
 }

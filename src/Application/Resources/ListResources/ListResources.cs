@@ -17,7 +17,7 @@ public sealed class ListResourcesHandler(IResourceRepository repository) : IQuer
             ? await repository.ListAsync(query.Offset, query.Limit, cancellationToken)
             : await repository.ListAfterAsync(PageCursor.Decode(query.Cursor)!, query.Limit, cancellationToken);
         var next = page.Items.Count == query.Limit && page.Items.Count > 0 ? PageCursor.Encode(page.Items[^1]) : null;
-        return new PagedResult(page.Items.Select(ResourceDto.From).ToArray(), page.TotalCount) { NextCursor = next };
+        return new PagedResult(ResourceDto.FromAll(page.Items), page.TotalCount) { NextCursor = next };
     }
 }
 

@@ -23,7 +23,7 @@ public sealed class SearchResourcesHandler(IResourceRepository repository) : IQu
             ? await repository.SearchAsync(text, query.Offset, query.Limit, cancellationToken)
             : await repository.SearchAfterAsync(text, PageCursor.DecodeSearch(query.Cursor)!.Value, query.Limit, cancellationToken);
         var next = page.Items.Count == query.Limit && page.LastPosition is { } last ? PageCursor.EncodeSearch(last) : null;
-        return new PagedResult(page.Items.Select(ResourceDto.From).ToArray(), page.TotalCount) { NextCursor = next };
+        return new PagedResult(ResourceDto.FromAll(page.Items), page.TotalCount) { NextCursor = next };
     }
 }
 

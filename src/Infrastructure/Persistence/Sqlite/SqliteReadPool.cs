@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Domain.Resources;
 using Microsoft.Data.Sqlite;
 
@@ -48,17 +51,43 @@ public sealed class SqliteReadPool : IDisposable
         _capacity = !settings.Pooling ? 0 : capacity > 0 ? capacity : Environment.ProcessorCount * 4;
     }
 
-    public Resource? Find(Guid id, CancellationToken cancellationToken)
+    public Resource? Find(Guid id, CancellationToken cancellationToken) =>
+        Read(FindByIdSql, "SELECT Resources", session => session.Find(id), cancellationToken);
+
+    /// <summary>A page of the list in (created at, id) order, by offset, and the stored count.</summary>
+    public ResourcePage ListPage(int offset, int limit, CancellationToken cancellationToken) =>
+        ReadPage(SqlitePageQuery.ListByOffset, null, null, offset, limit, cancellationToken);
+
+    /// <summary>The list page after <paramref name="after"/>, by seeking the (CreatedAt, Id) index.</summary>
+    public ResourcePage ListPageAfter(ResourceCursor after, int limit, CancellationToken cancellationToken) =>
+        ReadPage(SqlitePageQuery.ListAfter, null, after, 0, limit, cancellationToken);
+
+    /// <summary>
+    /// A search page in dependency order (an index range on TopologicalPosition, narrowed by the
+    /// trigram index when the text is long enough), after <paramref name="afterPosition"/> or at
+    /// <paramref name="offset"/>, and the number of matches, read by one statement.
+    /// </summary>
+    public SearchPage SearchPage(SqliteSearchText? text, long? afterPosition, int offset, int limit, CancellationToken cancellationToken)
+    {
+        var query = SqlitePageQuery.Search(text, afterPosition is not null);
+        var page = ReadPage(query, text, afterPosition, offset, limit, cancellationToken);
+        return new SearchPage(page.Items, page.TotalCount, page.Items.Count == 0 ? null : page.LastPosition);
+    }
+
+    private PageRead ReadPage(SqlitePageQuery query, SqliteSearchText? text, object? after, int offset, int limit, CancellationToken cancellationToken) =>
+        Read(query.PageSql, query.Summary, session => session.ReadPage(query, text, after, offset, limit), cancellationToken);
+
+    private T Read<T>(string sql, string summary, Func<ReadSession, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var span = StartSpan();
+        using var span = StartSpan(sql, summary);
         ReadSession? session = null;
         try
         {
             session = Rent();
-            var resource = session.Find(id);
+            var result = read(session);
             Return(session);
-            return resource;
+            return result;
         }
         catch (Exception exception)
         {
@@ -73,17 +102,17 @@ public sealed class SqliteReadPool : IDisposable
         }
     }
 
-    private Activity? StartSpan()
+    private Activity? StartSpan(string sql, string summary)
     {
-        var span = Source.StartActivity("SELECT Resources", ActivityKind.Client);
+        var span = Source.StartActivity(summary, ActivityKind.Client);
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag("db.system.name", "sqlite");
             span.SetTag("db.namespace", _databaseName);
             span.SetTag("db.operation.name", "SELECT");
-            span.SetTag("db.query.summary", "SELECT Resources");
+            span.SetTag("db.query.summary", summary);
             span.SetTag("db.collection.name", "Resources");
-            span.SetTag("db.query.text", FindByIdSql);
+            span.SetTag("db.query.text", sql);
         }
         return span;
     }
@@ -134,6 +163,12 @@ public sealed class SqliteReadPool : IDisposable
         private readonly SqliteConnection _connection;
         private readonly SqliteCommand _find;
         private readonly SqliteParameter _id;
+        // Page statements are prepared on first use and kept with the connection.
+        private readonly SqliteCommand?[] _pages = new SqliteCommand?[SqlitePageQuery.Count];
+        private readonly SqliteCommand?[] _counts = new SqliteCommand?[SqlitePageQuery.Count];
+        private readonly List<Resource> _items = new(100);
+        private readonly List<Guid> _dependencies = new(8);
+        private readonly List<int> _positions = new(8);
 
         public ReadSession(string connectionString)
         {
@@ -193,10 +228,116 @@ public sealed class SqliteReadPool : IDisposable
             };
         }
 
+        public PageRead ReadPage(SqlitePageQuery query, SqliteSearchText? text, object? after, int offset, int limit)
+        {
+            var command = _pages[query.Index] ??= Prepare(query.PageSql);
+            Bind(command, text, after);
+            command.Parameters["$limit"].Value = limit;
+            command.Parameters["$offset"].Value = offset;
+            _items.Clear();
+            long? total = null;
+            long? lastPosition = null;
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    _items.Add(new Resource
+                    {
+                        Id = Guid.Parse(reader.GetString(0)),
+                        Name = reader.GetString(1),
+                        Description = reader.IsDBNull(2) ? null : reader.GetString(2),
+                        Dependencies = reader.IsDBNull(7) ? [] : ParseDependencies(reader.GetString(7)),
+                        CreatedAt = Timestamps.FromUnixMilliseconds(reader.GetInt64(3)),
+                        UpdatedAt = Timestamps.FromUnixMilliseconds(reader.GetInt64(4)),
+                        Version = reader.GetInt64(5),
+                    });
+                    lastPosition = reader.IsDBNull(6) ? null : reader.GetInt64(6);
+                    total ??= reader.GetInt64(8);
+                }
+            }
+            if (total is null)
+            {
+                // An empty page has no row to carry the count.
+                var count = _counts[query.Index] ??= Prepare(query.CountSql);
+                Bind(count, text, after: null);
+                total = (long)count.ExecuteScalar()!;
+            }
+            return new PageRead(_items.ToArray(), total.Value, lastPosition);
+        }
+
+        /// <summary>
+        /// The ids of <c>position:id,position:id…</c> in list order. Pairs come in index order (by
+        /// dependency id), so they are put in list order here.
+        /// </summary>
+        private Guid[] ParseDependencies(string pairs)
+        {
+            _positions.Clear();
+            _dependencies.Clear();
+            var rest = pairs.AsSpan();
+            while (rest.Length > 0)
+            {
+                var comma = rest.IndexOf(',');
+                var pair = comma < 0 ? rest : rest[..comma];
+                var colon = pair.IndexOf(':');
+                _positions.Add(int.Parse(pair[..colon], NumberStyles.None, CultureInfo.InvariantCulture));
+                _dependencies.Add(Guid.ParseExact(pair[(colon + 1)..], "D"));
+                rest = comma < 0 ? [] : rest[(comma + 1)..];
+            }
+            var ids = _dependencies.ToArray();
+            if (ids.Length > 1)
+            {
+                CollectionsMarshal.AsSpan(_positions).Sort(ids.AsSpan());
+            }
+            return ids;
+        }
+
+        private SqliteCommand Prepare(string sql)
+        {
+            var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in SqlitePageQuery.ParameterNames(sql))
+            {
+                command.Parameters.Add(name, name is "$afterId" or "$key" or "$match" ? SqliteType.Text : SqliteType.Integer).Value = 0;
+            }
+            command.Prepare();
+            return command;
+        }
+
+        private static void Bind(SqliteCommand command, SqliteSearchText? text, object? after)
+        {
+            if (text is not null)
+            {
+                command.Parameters["$key"].Value = text.Key;
+                if (text.Indexed)
+                {
+                    command.Parameters["$match"].Value = text.MatchExpression;
+                }
+            }
+            switch (after)
+            {
+                case ResourceCursor cursor:
+                    command.Parameters["$afterTime"].Value = Timestamps.Normalize(cursor.CreatedAt).ToUnixTimeMilliseconds();
+                    command.Parameters["$afterId"].Value = cursor.Id.ToString("D");
+                    break;
+                case long position:
+                    command.Parameters["$after"].Value = position;
+                    break;
+            }
+        }
+
         public void Dispose()
         {
+            foreach (var command in _pages.Concat(_counts))
+            {
+                command?.Dispose();
+            }
             _find.Dispose();
             _connection.Dispose();
         }
+    }
+
+    private sealed record PageRead(IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition)
+    {
+        public static implicit operator ResourcePage(PageRead page) => new(page.Items, page.TotalCount);
     }
 }

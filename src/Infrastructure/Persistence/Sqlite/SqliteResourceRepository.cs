@@ -120,14 +120,25 @@ public sealed class SqliteResourceRepository(
         });
     }
 
+    /// <summary>Pages are read through the pool's prepared statements unless a write transaction is open here.</summary>
+    private bool PagesFromPool => readPool is not null && _batchDb is null && db.Database.CurrentTransaction is null;
+
     public Task<ResourcePage> ListAsync(int offset, int limit, CancellationToken cancellationToken) => Guarded(async () =>
     {
+        if (PagesFromPool)
+        {
+            return readPool!.ListPage(offset, limit, cancellationToken);
+        }
         var rows = await ReadPageAsync("", "r.CreatedAt, r.Id", [], offset, limit, cancellationToken);
         return new ResourcePage(rows.Select(ToDomain).ToArray(), await CountStoredAsync(cancellationToken));
     });
 
     public Task<ResourcePage> ListAfterAsync(ResourceCursor after, int limit, CancellationToken cancellationToken) => Guarded(async () =>
     {
+        if (PagesFromPool)
+        {
+            return readPool!.ListPageAfter(after, limit, cancellationToken);
+        }
         // A row-value comparison, so SQLite seeks the (CreatedAt, Id) index to the cursor.
         var rows = await ReadPageAsync(
             "(r.CreatedAt, r.Id) > ({0}, {1})", "r.CreatedAt, r.Id",
@@ -149,6 +160,11 @@ public sealed class SqliteResourceRepository(
     /// </summary>
     private Task<SearchPage> SearchPageAsync(string? text, long? afterPosition, int offset, int limit, CancellationToken cancellationToken)
     {
+        if (PagesFromPool)
+        {
+            var searchText = SqliteSearchText.For(text);
+            return Guarded(() => Task.FromResult(readPool!.SearchPage(searchText, afterPosition, offset, limit, cancellationToken)));
+        }
         var (filter, parameters) = Matches(text);
         Task<SearchPage> Read() => ReadSearchPageAsync(filter, parameters, afterPosition, offset, limit, cancellationToken);
         return Guarded(() => filter is null ? Read() : InReadSnapshot(Read, cancellationToken));
@@ -232,27 +248,19 @@ public sealed class SqliteResourceRepository(
     /// </summary>
     private static (string? Filter, object[] Parameters) Matches(string? text)
     {
-        if (string.IsNullOrEmpty(text))
+        if (SqliteSearchText.For(text) is not { } search)
         {
             return (null, []);
         }
-        // Keys are lowercased in .NET at write time: Unicode-aware case folding, and no LIKE
-        // wildcards to escape in user text.
-        var key = text.ToLowerInvariant();
         const string substring = "(instr(r.NameKey, {0}) > 0 OR instr(r.DescriptionKey, {0}) > 0)";
-        if (key.EnumerateRunes().Count() < MinimumIndexedLength)
+        if (!search.Indexed)
         {
-            return (substring, [key]);
+            return (substring, [search.Key]);
         }
         // The trigram index narrows to candidates without a table scan; the exact test keeps the
         // semantics identical to the scan (a plain substring of either key).
-        return (
-            "r.Id IN (SELECT Id FROM ResourceSearch WHERE ResourceSearch MATCH {1}) AND " + substring,
-            [key, "{NameKey DescriptionKey} : \"" + key.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""]);
+        return ("r.Id IN (SELECT Id FROM ResourceSearch WHERE ResourceSearch MATCH {1}) AND " + substring, [search.Key, search.MatchExpression]);
     }
-
-    /// <summary>FTS5's trigram tokenizer indexes three characters at a time; shorter texts are matched by a scan.</summary>
-    private const int MinimumIndexedLength = 3;
 
     public Task<long> CountAsync(CancellationToken cancellationToken) => Guarded(() => CountStoredAsync(cancellationToken));
 

@@ -47,7 +47,13 @@ if (writeDocs)
 
 internal sealed record Timing(string Operation, double MedianMs, double P95Ms, double P99Ms);
 
-internal sealed record ScaleRun(int Size, TimeSpan FillTime, TimeSpan StartTime, long PeakResidentMb, IReadOnlyList<Timing> Timings)
+/// <param name="BackfillPeakMb">Peak resident memory of the process that computed the positions at start (VmHWM when ready).</param>
+/// <param name="ServingStartMb">Resident memory of the measured process, started again on the filled store, when ready (VmRSS).</param>
+/// <param name="ServingSearchPeakMb">Its peak resident memory once the reads, list pages and searches are timed (VmHWM).</param>
+/// <param name="ServingPeakMb">Its peak resident memory after the whole workload, writes and cascade included (VmHWM).</param>
+internal sealed record ScaleRun(
+    int Size, TimeSpan FillTime, TimeSpan StartTime, long BackfillPeakMb, long ServingStartMb, long ServingSearchPeakMb, long ServingPeakMb,
+    IReadOnlyList<Timing> Timings)
 {
     public static async Task<ScaleRun> MeasureAsync(int size, int repetitions)
     {
@@ -64,17 +70,31 @@ internal sealed record ScaleRun(int Size, TimeSpan FillTime, TimeSpan StartTime,
             // The filler leaves positions empty, as an upgraded store has them: the service
             // computes them at start, so the start time includes that one-time backfill.
             var started = Stopwatch.StartNew();
+            long backfillPeak;
+            using (var upgrading = await Service.StartAsync(database, directory))
+            {
+                started.Stop();
+                backfillPeak = upgrading.ResidentMb("VmHWM");
+            }
+            Console.Error.WriteLine($"   service ready (positions backfilled) in {started.Elapsed.TotalSeconds:0.0} s, peak {backfillPeak:N0} MB");
+
+            // The measured process starts again on the upgraded store, so its memory is what
+            // serving costs, not what the one-time backfill held.
             using var service = await Service.StartAsync(database, directory);
-            started.Stop();
-            Console.Error.WriteLine($"   service ready (positions backfilled) in {started.Elapsed.TotalSeconds:0.0} s");
-            var timings = await Workload.RunAsync(service.Client, graph, repetitions);
-            return new ScaleRun(size, fill.Elapsed, started.Elapsed, service.PeakResidentMb(), timings);
+            var servingStart = service.ResidentMb("VmRSS");
+            var timings = await Workload.RunAsync(service.Client, graph, repetitions, () => service.ResidentMb("VmHWM"));
+            var searchPeak = timings.SearchPeakMb;
+            Console.Error.WriteLine($"   serving process: {servingStart:N0} MB when ready, peak {searchPeak:N0} MB after the reads and searches");
+            return new ScaleRun(size, fill.Elapsed, started.Elapsed, backfillPeak, servingStart, searchPeak, service.ResidentMb("VmHWM"), timings.Timings);
         }
         finally
         {
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
         }
     }
+
+    private static string Sizes(IReadOnlyList<ScaleRun> runs, Func<ScaleRun, long> megabytes) =>
+        string.Join(", ", runs.Select(r => $"{r.Size:N0}: {megabytes(r):N0} MB"));
 
     public static string Table(IReadOnlyList<ScaleRun> runs)
     {
@@ -97,7 +117,9 @@ internal sealed record ScaleRun(int Size, TimeSpan FillTime, TimeSpan StartTime,
         builder.AppendLine();
         builder.AppendLine($"Fill times: {string.Join(", ", runs.Select(r => $"{r.Size:N0} in {r.FillTime.TotalSeconds:0.0} s"))}.");
         builder.AppendLine($"Service start including the one-time position backfill: {string.Join(", ", runs.Select(r => $"{r.Size:N0} in {r.StartTime.TotalSeconds:0.0} s"))}.");
-        builder.AppendLine($"Service peak resident memory (VmHWM) after the workload: {string.Join(", ", runs.Select(r => $"{r.Size:N0}: {r.PeakResidentMb:N0} MB"))}.");
+        builder.AppendLine($"Peak resident memory of the process that backfilled the positions (VmHWM when ready): {Sizes(runs, r => r.BackfillPeakMb)}.");
+        builder.AppendLine("The measured service is that process's successor, started again on the upgraded store:");
+        builder.AppendLine($"resident when ready (VmRSS) {Sizes(runs, r => r.ServingStartMb)}; peak (VmHWM) after the reads, list pages and searches {Sizes(runs, r => r.ServingSearchPeakMb)}; peak after the whole workload (writes and the cascade included) {Sizes(runs, r => r.ServingPeakMb)}.");
         return builder.ToString();
     }
 }
@@ -236,7 +258,8 @@ internal static class GraphFiller
 
 internal static class Workload
 {
-    public static async Task<IReadOnlyList<Timing>> RunAsync(HttpClient client, PlantedGraph graph, int repetitions)
+    /// <param name="peakMb">Reads the service's peak resident memory; taken once the reads and searches are timed.</param>
+    public static async Task<(IReadOnlyList<Timing> Timings, long SearchPeakMb)> RunAsync(HttpClient client, PlantedGraph graph, int repetitions, Func<long> peakMb)
     {
         var random = new Random(7);
         string AnyId() => graph.Ids[random.Next(graph.Ids.Length)];
@@ -261,7 +284,9 @@ internal static class Workload
         var cursor = before.Headers.GetValues("X-Next-Cursor").Single();
         timings.Add(await TimeAsync("list page at 90% by cursor", repetitions, () => client.GetAsync($"/api/resources?cursor={Uri.EscapeDataString(cursor)}&limit=100")));
 
-        timings.AddRange(await DependencyOrderAsync(client, graph, repetitions));
+        timings.AddRange(await SearchPagesAsync(client, graph, repetitions));
+        var searchPeak = peakMb();
+        timings.AddRange(await DependencyOrderWritesAsync(client, graph, repetitions));
 
         var cascade = Stopwatch.StartNew();
         var deleted = await client.DeleteAsync($"/api/resources/{graph.SubtreeRoot}?cascade=true");
@@ -269,17 +294,12 @@ internal static class Workload
         deleted.EnsureSuccessStatusCode();
         var once = cascade.Elapsed.TotalMilliseconds;
         timings.Add(new Timing($"cascade delete of a {graph.SubtreeSize}-resource subtree (once)", once, once, once));
-        return timings;
+        return (timings, searchPeak);
     }
 
-    /// <summary>
-    /// Search pages in the stored dependency order, and the writes that keep it: a forward
-    /// dependency (the order must change), a backward one (it need not), and the worst case, a
-    /// forward dependency that moves a whole chain.
-    /// </summary>
-    private static async Task<IReadOnlyList<Timing>> DependencyOrderAsync(HttpClient client, PlantedGraph graph, int repetitions)
+    /// <summary>Search pages in the stored dependency order: the first, and one 90 % deep by cursor.</summary>
+    private static async Task<IReadOnlyList<Timing>> SearchPagesAsync(HttpClient client, PlantedGraph graph, int repetitions)
     {
-        var random = new Random(11);
         var timings = new List<Timing>
         {
             await TimeAsync($"blank search, first page (limit 20; {graph.ForwardDependencies:N0} forward dependencies stored)", repetitions,
@@ -290,6 +310,17 @@ internal static class Workload
         var cursor = before.Headers.GetValues("X-Next-Cursor").Single();
         timings.Add(await TimeAsync("blank search, page at 90% by cursor (limit 20)", repetitions,
             () => client.GetAsync($"/api/search?limit=20&cursor={Uri.EscapeDataString(cursor)}")));
+        return timings;
+    }
+
+    /// <summary>
+    /// The writes that keep the dependency order: a forward dependency (the order must change), a
+    /// backward one (it need not), and the worst case, a forward dependency that moves a whole chain.
+    /// </summary>
+    private static async Task<IReadOnlyList<Timing>> DependencyOrderWritesAsync(HttpClient client, PlantedGraph graph, int repetitions)
+    {
+        var random = new Random(11);
+        var timings = new List<Timing>();
 
         // Roots (every tenth resource) in the first third, clear of the planted chain and subtree:
         // those at 20k gain dependencies, those at 20k + 10 never do, so no write closes a cycle.
@@ -363,10 +394,10 @@ internal sealed class Service : IDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>The service's peak resident set so far (VmHWM), in MB.</summary>
-    public long PeakResidentMb()
+    /// <summary>A resident-memory line of /proc/PID/status in MB: <c>VmRSS</c> (now) or <c>VmHWM</c> (the peak so far).</summary>
+    public long ResidentMb(string field)
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 

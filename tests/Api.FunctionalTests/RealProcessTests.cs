@@ -150,6 +150,91 @@ public sealed class RealProcessTests(TwoProcessesFixture processes) : IClassFixt
     }
 
     [Fact]
+    public async Task Forward_dependencies_added_through_two_processes_keep_the_stored_order_and_the_cursor_walk_whole()
+    {
+        // Every new edge points from an earlier resource to a later one, so each write forces a
+        // re-ordering, and the graph stays acyclic whatever interleaving the two processes see.
+        var nodes = new List<ResourceView>();
+        for (var i = 0; i < 40; i++)
+        {
+            nodes.Add(await (i % 2 == 0 ? One : Two).CreateAsync($"xorder {i}"));
+        }
+        var random = new Random(13);
+        var writes = Enumerable.Range(0, 30).Select(i =>
+        {
+            var from = random.Next(nodes.Count - 1);
+            var to = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => nodes[random.Next(from + 1, nodes.Count)].Id).Distinct().ToArray();
+            return (Client: i % 2 == 0 ? One : Two, Id: nodes[from].Id, Dependencies: to);
+        }).ToArray();
+
+        var results = new System.Collections.Concurrent.ConcurrentBag<ApiResponse>();
+        await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (write, _) => results.Add(await write.Client.PutAsync(write.Id, new { dependencies = write.Dependencies })));
+        Assert.All(results, r => Assert.True(r.Code == 200, r.ToString()));
+
+        // The stored positions, read from the file itself: unique, and each after its dependencies'.
+        var positions = new Dictionary<string, long>();
+        var edges = new List<(string Resource, string DependsOn)>();
+        await using (var connection = new SqliteConnection($"Data Source={processes.First.DatabasePath};Mode=ReadOnly;Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var read = connection.CreateCommand();
+            read.CommandText = "SELECT Id, TopologicalPosition FROM Resources";
+            await using (var reader = await read.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    Assert.False(reader.IsDBNull(1), $"{reader.GetString(0)} has no position");
+                    positions.Add(reader.GetString(0), reader.GetInt64(1));
+                }
+            }
+            read.CommandText = "SELECT ResourceId, DependsOnId FROM ResourceDependencies";
+            await using (var reader = await read.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    edges.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+        }
+        Assert.Equal(positions.Count, positions.Values.Distinct().Count());
+        Assert.Contains(edges, e => nodes.Any(n => n.Id == e.Resource));
+        Assert.All(edges, e => Assert.True(positions[e.DependsOn] < positions[e.Resource], $"{e.Resource} stands before its dependency {e.DependsOn}"));
+
+        // The whole store by cursor, through either process: every resource once, each after
+        // everything it depends on, and the same sequence from both.
+        var all = await One.ListAllAsync();
+        var walkOne = await WalkSearchAsync(One);
+        var walkTwo = await WalkSearchAsync(Two);
+        Assert.Equal(walkOne, walkTwo);
+        Assert.Equal(all.Select(r => r.Id).Order(), walkOne.Order());
+        var seen = new HashSet<string>();
+        var dependencies = all.ToDictionary(r => r.Id, r => r.Dependencies);
+        foreach (var id in walkOne)
+        {
+            Assert.All(dependencies[id], dependency => Assert.True(seen.Contains(dependency), $"{id} comes before its dependency {dependency}"));
+            seen.Add(id);
+        }
+    }
+
+    /// <summary>The ids of a blank search read to the end by cursor, seven at a time.</summary>
+    private static async Task<IReadOnlyList<string>> WalkSearchAsync(HttpClient client)
+    {
+        var ids = new List<string>();
+        var page = await client.FetchAsync("/api/search?limit=7");
+        while (true)
+        {
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            ids.AddRange(page.Resources.Select(r => r.Id));
+            if (page.Header("X-Next-Cursor") is not { } next)
+            {
+                return ids;
+            }
+            page = await client.FetchAsync($"/api/search?limit=7&cursor={Uri.EscapeDataString(next)}");
+        }
+    }
+
+    [Fact]
     public async Task Same_if_match_through_two_processes_lets_exactly_one_writer_through()
     {
         var created = await One.PostAsync(new { name = "xoptimistic" });

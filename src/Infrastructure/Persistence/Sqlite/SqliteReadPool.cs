@@ -56,11 +56,13 @@ public sealed class SqliteReadPool : IDisposable
 
     /// <summary>A page of the list in (created at, id) order, by offset, and the stored count.</summary>
     public ResourcePage ListPage(int offset, int limit, CancellationToken cancellationToken) =>
-        ReadPage(SqlitePageQuery.ListByOffset, null, null, offset, limit, cancellationToken);
+        ListPage(ReadPage(SqlitePageQuery.ListByOffset, null, null, offset, limit, cancellationToken));
 
     /// <summary>The list page after <paramref name="after"/>, by seeking the (CreatedAt, Id) index.</summary>
     public ResourcePage ListPageAfter(ResourceCursor after, int limit, CancellationToken cancellationToken) =>
-        ReadPage(SqlitePageQuery.ListAfter, null, after, 0, limit, cancellationToken);
+        ListPage(ReadPage(SqlitePageQuery.ListAfter, null, after, 0, limit, cancellationToken));
+
+    private static ResourcePage ListPage(PageRead page) => new(page.Items, page.TotalCount);
 
     /// <summary>
     /// A search page in dependency order (an index range on TopologicalPosition, narrowed by the
@@ -336,8 +338,5 @@ public sealed class SqliteReadPool : IDisposable
         }
     }
 
-    private sealed record PageRead(IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition)
-    {
-        public static implicit operator ResourcePage(PageRead page) => new(page.Items, page.TotalCount);
-    }
+    private sealed record PageRead(IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition);
 }

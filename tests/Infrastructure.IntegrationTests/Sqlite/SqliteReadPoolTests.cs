@@ -1,3 +1,4 @@
+using CrudCqrs.Application.Abstractions;
 using System.Diagnostics;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.IntegrationTests.Persistence;
@@ -64,6 +65,59 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         }
         Assert.Equal([dependencies[6], dependencies[0]], (await pooled.FindAsync(updated.Id, CancellationToken.None))!.Dependencies);
         Assert.Null(await pooled.FindAsync(Guid.CreateVersion7(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Pooled_pages_answer_what_ef_core_pages_answer()
+    {
+        var writer = Repository(pooled: false);
+        var stored = new List<Resource>();
+        for (var i = 0; i < 23; i++)
+        {
+            // Dependencies in an order unlike their ids', names that match different texts, some quotes.
+            var dependencies = stored.Count >= 3 ? new[] { stored[^1].Id, stored[^3].Id, stored[i / 2].Id }.Distinct().ToArray() : [];
+            var resource = Resource.Create(Guid.CreateVersion7(), i % 4 == 0 ? $"Zebra \"finch\" {i}" : $"sparrow {i}",
+                i % 3 == 0 ? null : $"ÜBER zebrafinch {i}", dependencies, Now(i));
+            await writer.AddAsync(resource, CancellationToken.None);
+            stored.Add(resource);
+        }
+        // A forward dependency on a resource made last, so the search order is not creation order.
+        var late = Resource.Create(Guid.CreateVersion7(), "late sparrow", null, [], Now(30));
+        await writer.AddAsync(late, CancellationToken.None);
+        await writer.UpdateAsync(stored[1].Update(null, null, [late.Id, stored[0].Id], Now(40)), CancellationToken.None);
+        var pooled = Repository(pooled: true);
+
+        foreach (var (offset, limit) in new[] { (0, 100), (0, 5), (5, 5), (20, 5), (23, 5), (40, 3) })
+        {
+            AssertSamePage(await writer.ListAsync(offset, limit, CancellationToken.None), await pooled.ListAsync(offset, limit, CancellationToken.None));
+        }
+        var cursor = new ResourceCursor(stored[6].CreatedAt, stored[6].Id);
+        AssertSamePage(await writer.ListAfterAsync(cursor, 4, CancellationToken.None), await pooled.ListAfterAsync(cursor, 4, CancellationToken.None));
+        var end = new ResourceCursor(stored[^1].CreatedAt, stored[^1].Id);
+        AssertSamePage(await writer.ListAfterAsync(end, 4, CancellationToken.None), await pooled.ListAfterAsync(end, 4, CancellationToken.None));
+
+        foreach (var text in new string?[] { null, "zebra", "FINCH", "über", "\"finch\"", "ra", "r", "1", "nothing here" })
+        {
+            foreach (var (offset, limit) in new[] { (0, 100), (0, 3), (3, 3), (50, 3) })
+            {
+                var expected = await writer.SearchAsync(text, offset, limit, CancellationToken.None);
+                var actual = await pooled.SearchAsync(text, offset, limit, CancellationToken.None);
+                AssertSamePage(new ResourcePage(expected.Items, expected.TotalCount), new ResourcePage(actual.Items, actual.TotalCount));
+                Assert.Equal(expected.LastPosition, actual.LastPosition);
+                if (expected.LastPosition is { } last)
+                {
+                    var next = await writer.SearchAfterAsync(text, last, 4, CancellationToken.None);
+                    var pooledNext = await pooled.SearchAfterAsync(text, last, 4, CancellationToken.None);
+                    AssertSamePage(new ResourcePage(next.Items, next.TotalCount), new ResourcePage(pooledNext.Items, pooledNext.TotalCount));
+                    Assert.Equal(next.LastPosition, pooledNext.LastPosition);
+                }
+            }
+        }
+        // The texts above exercised every shape (indexed, scanned, blank, no match) against real matches.
+        var zebras = stored.Count(r => r.Name.Contains("zebra", StringComparison.OrdinalIgnoreCase) || r.Description?.Contains("zebra", StringComparison.OrdinalIgnoreCase) == true);
+        Assert.InRange(zebras, 10, 20);
+        Assert.Equal(zebras, (await pooled.SearchAsync("zebra", 0, 100, CancellationToken.None)).TotalCount);
+        Assert.Equal(0, (await pooled.SearchAsync("nothing here", 0, 100, CancellationToken.None)).TotalCount);
     }
 
     [Fact]
@@ -181,6 +235,16 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
     private SqliteResourceRepository Repository(bool pooled) => _harness.CreateRepository(pooled ? _pool : null);
 
     private static DateTimeOffset Now(int step) => new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(step);
+
+    private static void AssertSamePage(ResourcePage expected, ResourcePage actual)
+    {
+        Assert.Equal(expected.TotalCount, actual.TotalCount);
+        Assert.Equal(expected.Items.Count, actual.Items.Count);
+        for (var i = 0; i < expected.Items.Count; i++)
+        {
+            AssertSame(expected.Items[i], actual.Items[i]);
+        }
+    }
 
     private static void AssertSame(Resource expected, Resource actual)
     {

@@ -4,6 +4,8 @@
 #   on       the service with full telemetry: 100% sampling, OTLP traces, metrics and logs over
 #            http/protobuf, JSON log lines on stdout
 #   on10     the same at 10% sampling (Observability__TracesSampleRate=0.1)
+#   on10f    10% sampling with Observability__LogsFollowSampling=true (unsampled requests' lines
+#            go to stdout only)
 #   minimal  bare Kestrel serving the same resource JSON from memory (the ceiling)
 # The OTLP receiver is a sink (CrudCqrs.MinimalEndpoint --receiver: 200 with an empty body at
 # once), so the ratios measure the service's own telemetry work, not a receiver's parsing on the
@@ -56,21 +58,22 @@ wait_ready() { # url
   echo "not ready: $1" >&2; exit 1
 }
 
-RECEIVER_PORT=$(free_port); OFF_PORT=$(free_port); ON_PORT=$(free_port); ON10_PORT=$(free_port); MIN_PORT=$(free_port)
+RECEIVER_PORT=$(free_port); OFF_PORT=$(free_port); ON_PORT=$(free_port); ON10_PORT=$(free_port); ON10F_PORT=$(free_port); MIN_PORT=$(free_port)
 
 # The OTLP sink the telemetry-on services export to.
 dotnet "$MIN_DLL" --receiver --urls "http://127.0.0.1:$RECEIVER_PORT" >"$WORK/receiver.log" 2>&1 &
 PIDS+=($!)
 
-start_service() { # port db observability-enabled [sample-rate]
-  local port=$1 db=$2 enabled=$3 rate=${4:-1.0}
+start_service() { # port db observability-enabled [sample-rate] [logs-follow-sampling]
+  local port=$1 db=$2 enabled=$3 rate=${4:-1.0} follow=${5:-false}
   (
     cd "$(dirname "$API_DLL")"
     export ConnectionStrings__Sqlite="Data Source=$db" Observability__Enabled=$enabled ASPNETCORE_ENVIRONMENT=Production \
            Auth__Mode=None RateLimit__Enabled=false
     if [[ $enabled == true ]]; then
       export Observability__OtlpEndpoint="http://127.0.0.1:$RECEIVER_PORT" Observability__OtlpProtocol=http/protobuf \
-             Observability__TracesSampleRate=$rate Observability__MetricsExportIntervalMs=5000
+             Observability__TracesSampleRate=$rate Observability__MetricsExportIntervalMs=5000 \
+             Observability__LogsFollowSampling=$follow
     fi
     exec dotnet "$API_DLL" --urls "http://127.0.0.1:$port"
   ) >"$WORK/service-$port.log" 2>&1 &
@@ -79,9 +82,11 @@ start_service() { # port db observability-enabled [sample-rate]
 start_service "$OFF_PORT" "$WORK/off.db" false
 start_service "$ON_PORT" "$WORK/on.db" true
 start_service "$ON10_PORT" "$WORK/on10.db" true 0.1
+start_service "$ON10F_PORT" "$WORK/on10f.db" true 0.1 true
 wait_ready "http://127.0.0.1:$OFF_PORT/health/ready"
 wait_ready "http://127.0.0.1:$ON_PORT/health/ready"
 wait_ready "http://127.0.0.1:$ON10_PORT/health/ready"
+wait_ready "http://127.0.0.1:$ON10F_PORT/health/ready"
 
 # Same data in both stores: 200 resources; the read target has 5 dependencies; creates name 5.
 seed() { # port -> writes ids to $WORK/ids-$port
@@ -101,8 +106,8 @@ read_target() { # port -> id of a resource with 5 dependencies
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 echo "Seeding..."
-seed "$OFF_PORT"; seed "$ON_PORT"; seed "$ON10_PORT"
-OFF_ID=$(read_target "$OFF_PORT"); ON_ID=$(read_target "$ON_PORT"); ON10_ID=$(read_target "$ON10_PORT")
+seed "$OFF_PORT"; seed "$ON_PORT"; seed "$ON10_PORT"; seed "$ON10F_PORT"
+OFF_ID=$(read_target "$OFF_PORT"); ON_ID=$(read_target "$ON_PORT"); ON10_ID=$(read_target "$ON10_PORT"); ON10F_ID=$(read_target "$ON10F_PORT")
 curl -fs "http://127.0.0.1:$OFF_PORT/api/resources/$OFF_ID" >"$WORK/resource.json"
 
 dotnet "$MIN_DLL" --urls "http://127.0.0.1:$MIN_PORT" --resource-json "$WORK/resource.json" >"$WORK/minimal.log" 2>&1 &
@@ -134,6 +139,7 @@ echo "Load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case (after a ${WAR
 READ_OFF=$(run_wrk read-off "http://127.0.0.1:$OFF_PORT/api/resources/$OFF_ID")
 READ_ON=$(run_wrk read-on "http://127.0.0.1:$ON_PORT/api/resources/$ON_ID")
 READ_ON10=$(run_wrk read-on10 "http://127.0.0.1:$ON10_PORT/api/resources/$ON10_ID")
+READ_ON10F=$(run_wrk read-on10f "http://127.0.0.1:$ON10F_PORT/api/resources/$ON10F_ID")
 READ_MIN=$(run_wrk read-min "http://127.0.0.1:$MIN_PORT/api/resources/$OFF_ID")
 CREATE_OFF=$(run_wrk create-off "http://127.0.0.1:$OFF_PORT/api/resources" bench/load/post.lua "$WORK/create-$OFF_PORT.json")
 CREATE_ON=$(run_wrk create-on "http://127.0.0.1:$ON_PORT/api/resources" bench/load/post.lua "$WORK/create-$ON_PORT.json")
@@ -143,12 +149,13 @@ EXPORTS=$(curl -fs "http://127.0.0.1:$RECEIVER_PORT/exports")
 p99() { awk '$1=="99%" {print $2}' "$WORK/wrk-$1.txt"; }
 TABLE=$(python3 - "$READ_OFF" "$READ_ON" "$READ_MIN" "$CREATE_OFF" "$CREATE_ON" "$CREATE_MIN" \
   "$(p99 read-off)" "$(p99 read-on)" "$(p99 read-min)" "$(p99 create-off)" "$(p99 create-on)" "$(p99 create-min)" \
-  "$DURATION" "$CONNECTIONS" "$THREADS" "$EXPORTS" "$WARMUP" "$READ_ON10" "$(p99 read-on10)" <<'PY'
+  "$DURATION" "$CONNECTIONS" "$THREADS" "$EXPORTS" "$WARMUP" "$READ_ON10" "$(p99 read-on10)" "$READ_ON10F" "$(p99 read-on10f)" <<'PY'
 import sys
 ro, rn, rm, co, cn, cm = map(float, sys.argv[1:7])
 p = sys.argv[7:13]
 duration, connections, threads, exports, warmup = sys.argv[13:18]
 r10, p10 = float(sys.argv[18]), sys.argv[19]
+r10f, p10f = float(sys.argv[20]), sys.argv[21]
 def ok(value, goal): return "met" if value >= goal else "MISSED"
 print(f"wrk -t{threads} -c{connections} -d{duration}s per case after a {warmup} s warm-up at the same load, one case after another in one run; "
       f"the telemetry-on services sent {exports} OTLP exports to the sink receiver. "
@@ -158,12 +165,14 @@ print("| Case | Telemetry off (req/s) | Telemetry on (req/s) | Minimal Kestrel (
 print("|---|---:|---:|---:|---|")
 print(f"| Read by id | {ro:,.0f} | {rn:,.0f} | {rm:,.0f} | {p[0]} / {p[1]} / {p[2]} |")
 print(f"| Read by id, 10 % sampling | | {r10:,.0f} | | on: {p10} |")
+print(f"| Read by id, 10 % sampling, logs follow sampling | | {r10f:,.0f} | | on: {p10f} |")
 print(f"| Create, 5 dependencies | {co:,.0f} | {cn:,.0f} | {cm:,.0f} | {p[3]} / {p[4]} / {p[5]} |")
 print()
 print("| Ratio | Value | Goal |")
 print("|---|---:|---|")
 print(f"| Read: telemetry on / off | {rn/ro:.2f} | ≥ 0.85, {ok(rn/ro, 0.85)} |")
 print(f"| Read at 10 % sampling / off | {r10/ro:.2f} | ≥ 0.95, {ok(r10/ro, 0.95)} |")
+print(f"| Read at 10 % sampling, Observability__LogsFollowSampling=true / off | {r10f/ro:.2f} | ≥ 0.95, {ok(r10f/ro, 0.95)} |")
 print(f"| Create: telemetry on / off | {cn/co:.2f} | ≥ 0.95, {ok(cn/co, 0.95)} |")
 print(f"| Read: telemetry off / minimal | {ro/rm:.2f} | ≥ 0.5, {ok(ro/rm, 0.5)} |")
 print(f"| Create: telemetry off / minimal (for information) | {co/cm:.2f} | none |")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where the service's CPU goes per request: runs the Release service under wrk load against an
 # OTLP sink, records it with perf, and prints microseconds of service CPU per request by component
-# (attribute.py). Side by side: telemetry off, on (100 % sampling) and at 10 % sampling.
+# (attribute.py). Side by side: telemetry off, on (100 % sampling), at 10 % sampling, and (on10f)
+# at 10 % with Observability__LogsFollowSampling=true.
 # Usage: bench/profile/profile.sh [--request read|create] [--warmup SECONDS] [--seconds SECONDS] [--cases "off on on10"]
 # Needs perf (apt-get install -y linux-perf), wrk, curl, python3 and the .NET SDK; run as root.
 set -euo pipefail
@@ -42,6 +43,7 @@ for case in $CASES; do
     off) settings+=(Observability__Enabled=false) ;;
     on) settings+=(Observability__OtlpEndpoint="http://127.0.0.1:$SINK_PORT" Observability__OtlpProtocol=http/protobuf) ;;
     on10) settings+=(Observability__OtlpEndpoint="http://127.0.0.1:$SINK_PORT" Observability__OtlpProtocol=http/protobuf Observability__TracesSampleRate=0.1) ;;
+    on10f) settings+=(Observability__OtlpEndpoint="http://127.0.0.1:$SINK_PORT" Observability__OtlpProtocol=http/protobuf Observability__TracesSampleRate=0.1 Observability__LogsFollowSampling=true) ;;
     *) echo "unknown case $case" >&2; exit 2 ;;
   esac
   (cd "$API_DIR" && exec env "${settings[@]}" dotnet CrudCqrs.Api.dll --urls "http://127.0.0.1:$port") >"$WORK/service-$case.log" 2>&1 &

@@ -20,8 +20,8 @@ public sealed class ObservabilitySettings
     public bool PrometheusEndpoint { get; private init; }
     public bool JsonLogs { get; private init; } = true;
 
-    /// <summary>OTLP log records inside unsampled traces are not exported (stdout keeps every line).</summary>
-    public bool LogsFollowSampling { get; private init; } = true;
+    /// <summary>When set, OTLP log records inside unsampled traces are not exported (stdout keeps every line).</summary>
+    public bool LogsFollowSampling { get; private init; }
 
     /// <summary>The <c>service.name</c> the JSON log lines carry (the exported resource is the SDK's, built from the same keys).</summary>
     public string ServiceName { get; private init; } = DefaultServiceName;
@@ -116,7 +116,7 @@ public sealed class ObservabilitySettings
             Enabled = enabled,
             PrometheusEndpoint = ParseBool(Given("PrometheusEndpoint"), "Observability__PrometheusEndpoint", false, problems),
             JsonLogs = jsonLogs,
-            LogsFollowSampling = ParseBool(Given("LogsFollowSampling"), "Observability__LogsFollowSampling", true, problems),
+            LogsFollowSampling = ParseBool(Given("LogsFollowSampling"), "Observability__LogsFollowSampling", false, problems),
             ServiceName = sdk.GetValueOrDefault("OTEL_SERVICE_NAME") ?? NonEmpty(configuration["OTEL_SERVICE_NAME"])
                 ?? ServiceNameIn(configuration["OTEL_RESOURCE_ATTRIBUTES"]) ?? DefaultServiceName,
             ResourceOverrides = resource,

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace CrudCqrs.Infrastructure.Observability;
 
 /// <summary>
-/// OTLP log records follow the trace sampling decision: a line written inside a request whose
-/// trace is not sampled goes to stdout only, so at 10 % sampling the OTLP log path costs a tenth
-/// as much. Warnings, errors and lines outside any request are always exported. Wraps the SDK's
-/// logger provider (the SDK has no log sampler); <c>Observability__LogsFollowSampling=false</c>
-/// exports every line.
+/// With <c>Observability__LogsFollowSampling=true</c>, OTLP log records follow the trace sampling
+/// decision: a line written inside a request whose trace is not sampled goes to stdout only, so at
+/// 10 % sampling the OTLP log path costs a tenth as much. Warnings, errors and lines outside any
+/// request are always exported. Wraps the SDK's logger provider (the SDK has no log sampler; by
+/// default, as the SDK does, every line is exported).
 /// </summary>
 [ProviderAlias("OpenTelemetry")]
 internal sealed class SampledLogExport(ILoggerProvider sdkProvider) : ILoggerProvider, ISupportExternalScope

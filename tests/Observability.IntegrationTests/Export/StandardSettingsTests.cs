@@ -75,4 +75,42 @@ public sealed class StandardSettingsTests(AspireDashboardReceiver receiver)
         await receiver.WaitForSpanAsync(s => s.TraceId == sampledTrace && s.Name == "create_resource");
         Assert.DoesNotContain(await receiver.GetSpansAsync(), s => s.TraceId == unsampledTrace);
     }
+
+    [SkippableFact]
+    public async Task Exporter_headers_come_from_the_standard_variable()
+    {
+        Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
+        // A receiver of its own that refuses OTLP requests without its key.
+        var secured = new AspireDashboardReceiver { OtlpApiKey = Guid.NewGuid().ToString("N") };
+        try
+        {
+            await secured.InitializeAsync();
+            Skip.If(secured.SkipReason is not null, secured.SkipReason);
+            var withKey = await RunOneCreateAsync(secured, $"key-{Guid.NewGuid():N}"[..20], $"x-otlp-api-key={secured.OtlpApiKey}");
+            var withoutKey = await RunOneCreateAsync(secured, $"nokey-{Guid.NewGuid():N}"[..20], "x-otlp-api-key=wrong");
+
+            await secured.WaitForSpanAsync(s => s.ServiceName == withKey);
+            Assert.DoesNotContain(await secured.GetSpansAsync(), s => s.ServiceName == withoutKey);
+            Assert.DoesNotContain(await secured.GetLogsAsync(), l => l.ServiceName == withoutKey);
+        }
+        finally
+        {
+            secured.Dispose();
+        }
+    }
+
+    /// <summary>One create through a service that exports with the given headers; the service is stopped (flushed) when this returns.</summary>
+    private static async Task<string> RunOneCreateAsync(AspireDashboardReceiver target, string serviceName, string headers)
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Observability__OtlpEndpoint"] = null,
+            ["OTEL_SERVICE_NAME"] = serviceName,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = target.GrpcEndpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = headers,
+        });
+        (await service.Client.PostAsJsonAsync("/api/resources", new { name = "headers" })).EnsureSuccessStatusCode();
+        Assert.Equal(0, await service.StopAsync(TimeSpan.FromSeconds(30)));
+        return serviceName;
+    }
 }

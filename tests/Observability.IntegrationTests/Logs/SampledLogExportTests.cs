@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace CrudCqrs.Observability.IntegrationTests.Logs;
 
 /// <summary>
-/// OTLP log records follow the trace sampling decision; warnings and errors are always exported.
+/// With <c>LogsFollowSampling</c>, OTLP log records follow the trace sampling decision; warnings and errors are always exported.
 /// Also the check that the SDK's logger provider is still wrapped: if its registration changes
 /// shape, unsampled information lines start arriving and these tests fail.
 /// </summary>
@@ -15,16 +15,17 @@ public sealed class SampledLogExportTests
 {
     public sealed class NothingSampled : ObservedApp
     {
-        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Observability:TracesSampleRate"] = "0" };
-    }
-
-    public sealed class NothingSampledEveryLogExported : ObservedApp
-    {
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
         {
             ["Observability:TracesSampleRate"] = "0",
-            ["Observability:LogsFollowSampling"] = "false",
+            ["Observability:LogsFollowSampling"] = "true",
         };
+    }
+
+    /// <summary>The default: every line is exported, as the SDK does.</summary>
+    public sealed class NothingSampledEveryLogExported : ObservedApp
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Observability:TracesSampleRate"] = "0" };
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class SampledLogExportTests
     }
 
     [Fact]
-    public async Task With_LogsFollowSampling_false_every_line_is_exported()
+    public async Task By_default_every_line_is_exported_whatever_the_sampling()
     {
         await using var app = new NothingSampledEveryLogExported();
         using var client = app.CreateClient();

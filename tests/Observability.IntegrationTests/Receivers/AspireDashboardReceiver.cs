@@ -41,6 +41,9 @@ public sealed partial class AspireDashboardReceiver : IAsyncLifetime, IDisposabl
 
     public string? SkipReason { get; private set; }
 
+    /// <summary>When set, the OTLP endpoints accept only requests with this <c>x-otlp-api-key</c> header.</summary>
+    public string? OtlpApiKey { get; init; }
+
     /// <summary>OTLP/gRPC endpoint, e.g. http://127.0.0.1:41234 (set as the exporter's Endpoint as is).</summary>
     public Uri GrpcEndpoint { get; private set; } = null!;
 
@@ -296,7 +299,17 @@ public sealed partial class AspireDashboardReceiver : IAsyncLifetime, IDisposabl
         startInfo.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = "http://127.0.0.1:0";
         // Frontend, OTLP and the telemetry API without keys or browser tokens. The shortcut sets
         // all three auth modes; the API's is named too because without it the API answers 401.
-        startInfo.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+        if (OtlpApiKey is null)
+        {
+            startInfo.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+        }
+        else
+        {
+            // The shortcut would also open OTLP; here only the frontend and the API stay open.
+            startInfo.Environment["Dashboard__Frontend__AuthMode"] = "Unsecured";
+            startInfo.Environment["Dashboard__Otlp__AuthMode"] = "ApiKey";
+            startInfo.Environment["Dashboard__Otlp__PrimaryApiKey"] = OtlpApiKey;
+        }
         startInfo.Environment["Dashboard__Api__Enabled"] = "true";
         startInfo.Environment["Dashboard__Api__AuthMode"] = "Unsecured";
         startInfo.Environment["Dashboard__Otlp__SuppressUnsecuredTelemetryMessage"] = "true";

@@ -47,8 +47,15 @@ public sealed partial class ScaledOutCountTests
             shown = result.Count == 1 ? result[0].Value : null;
             return shown == stored;
         }, TimeSpan.FromSeconds(30));
-        // Both instances are in it: summing them would show twice the store.
-        Assert.Equal(2 * stored, (await prometheus.QueryAsync("sum(crud_resources_total)")).Single().Value);
+        // Both instances are in it: summing them would show twice the store. Prometheus scrapes the
+        // two on their own schedules, so wait until both scrapes postdate the writes.
+        double? summed = null;
+        await prometheus.WaitAsync("both instances scraped after the writes", async () =>
+        {
+            summed = (await prometheus.QueryAsync("sum(crud_resources_total)")).Single().Value;
+            return summed == 2 * stored;
+        }, TimeSpan.FromSeconds(30));
+        Assert.Equal(2 * stored, summed);
     }
 
     private static async Task<long> StoredCountAsync(MeteredService service)

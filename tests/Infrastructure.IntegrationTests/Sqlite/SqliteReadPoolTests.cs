@@ -186,12 +186,14 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         var resource = Resource.Create(Guid.CreateVersion7(), "traced", null, [], Now(0));
         await writer.AddAsync(resource, CancellationToken.None);
 
+        // Other test classes write through the same source at the same time: only this trace's spans count.
+        using var operation = new Activity("operation").Start();
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == SqliteReadPool.ActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => { lock (spans) { spans.Add(activity); } },
+            ActivityStopped = activity => { if (activity.TraceId == operation.TraceId) { lock (spans) { spans.Add(activity); } } },
         };
         ActivitySource.AddActivityListener(listener);
 
@@ -199,6 +201,7 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         _pool.Find(Guid.CreateVersion7(), CancellationToken.None);
 
         Assert.Equal(2, spans.Count);
+        Assert.All(spans, span => Assert.Equal(operation.SpanId, span.ParentSpanId));
         Assert.All(spans, span =>
         {
             Assert.Equal(ActivityKind.Client, span.Kind);

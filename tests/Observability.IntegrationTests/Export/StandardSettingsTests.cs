@@ -99,6 +99,78 @@ public sealed class StandardSettingsTests(AspireDashboardReceiver receiver)
         }
     }
 
+    [SkippableFact]
+    public async Task Per_signal_protocol_and_headers_come_from_the_standard_variables()
+    {
+        Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
+        var secured = new AspireDashboardReceiver { OtlpApiKey = Guid.NewGuid().ToString("N") };
+        try
+        {
+            await secured.InitializeAsync();
+            Skip.If(secured.SkipReason is not null, secured.SkipReason);
+            var key = $"x-otlp-api-key={secured.OtlpApiKey}";
+            var serviceName = $"signal-{Guid.NewGuid():N}"[..20];
+            await using (var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
+            {
+                ["Observability__OtlpEndpoint"] = null,
+                ["OTEL_SERVICE_NAME"] = serviceName,
+                // Shared settings: HTTP/protobuf with a key the receiver refuses.
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = secured.HttpEndpoint.ToString(),
+                ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-otlp-api-key=wrong",
+                // Traces: their own protocol (gRPC, to the gRPC port) and the right key.
+                ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "grpc",
+                ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = secured.GrpcEndpoint.ToString(),
+                ["OTEL_EXPORTER_OTLP_TRACES_HEADERS"] = key,
+                // Logs: the shared protocol and endpoint, their own key.
+                ["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] = key,
+            }))
+            {
+                (await service.Client.PostAsJsonAsync("/api/resources", new { name = "per-signal" })).EnsureSuccessStatusCode();
+                Assert.Equal(0, await service.StopAsync(TimeSpan.FromSeconds(30)));
+            }
+
+            await secured.WaitForSpanAsync(s => s.ServiceName == serviceName && s.Name == "create_resource");
+            await secured.WaitForLogAsync(l => l.ServiceName == serviceName);
+            // Metrics kept the shared (wrong) key: the receiver refused them.
+            var resource = Assert.Single(await secured.GetResourcesAsync(), r => r.Name == serviceName);
+            Assert.True(resource.HasTraces && resource.HasLogs, resource.ToString());
+            Assert.False(resource.HasMetrics, resource.ToString());
+        }
+        finally
+        {
+            secured.Dispose();
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_batch_processors_delays_come_from_the_standard_variables()
+    {
+        Skip.If(receiver.SkipReason is not null, receiver.SkipReason);
+        var serviceName = $"delay-{Guid.NewGuid():N}"[..20];
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Observability__OtlpEndpoint"] = null,
+            ["OTEL_SERVICE_NAME"] = serviceName,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.GrpcEndpoint.ToString(),
+            // Ten minutes instead of the default five seconds: nothing leaves before the shutdown flush.
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "600000",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "600000",
+        });
+        var created = await service.Client.PostAsJsonAsync("/api/resources", new { name = "delayed" });
+        created.EnsureSuccessStatusCode();
+        var trace = created.Headers.GetValues("X-Trace-Id").Single();
+
+        // Past the default delay and a margin: with the defaults both would have arrived by now.
+        await Task.Delay(TimeSpan.FromSeconds(9));
+        Assert.Empty(await receiver.GetSpansAsync(trace));
+        Assert.Empty(await receiver.GetLogsAsync(trace));
+
+        Assert.Equal(0, await service.StopAsync(TimeSpan.FromSeconds(30)));
+        await receiver.WaitForSpanAsync(s => s.TraceId == trace && s.Name == "create_resource");
+        await receiver.WaitForLogAsync(l => l.TraceId == trace);
+    }
+
     /// <summary>One create through a service that exports with the given headers; the service is stopped (flushed) when this returns.</summary>
     private static async Task<string> RunOneCreateAsync(AspireDashboardReceiver target, string serviceName, string headers)
     {

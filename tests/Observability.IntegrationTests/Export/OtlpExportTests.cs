@@ -38,6 +38,9 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         var readTrace = read.Headers.GetValues("X-Trace-Id").Single();
         var cycle = await service.Client.PutAsJsonAsync($"/api/resources/{id}", new { dependencies = new[] { id } });
         var invalidTrace = cycle.Headers.GetValues("X-Trace-Id").Single();
+        var updated = await service.Client.PutAsJsonAsync($"/api/resources/{id}", new { description = "through EF Core" });
+        updated.EnsureSuccessStatusCode();
+        var updateTrace = updated.Headers.GetValues("X-Trace-Id").Single();
 
         // Create: the operation span under the HTTP server span, with its attributes, and the
         // database client spans of its prepared statements (ADR 014) under it, named and tagged
@@ -73,6 +76,18 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         Assert.Equal("sqlite", select.Attributes["db.system.name"]);
         Assert.Equal("SELECT", select.Attributes["db.operation.name"]);
         Assert.Equal("Resources", select.Attributes["db.collection.name"]);
+
+        // Update: EF Core's statements, named and tagged as the service's own (the same database name too).
+        var updateSpans = await receiver.WaitForSpansAsync(s => s.TraceId == updateTrace && s.Name == "UPDATE Resources", 1);
+        var efUpdate = Assert.Single(updateSpans);
+        Assert.Equal("OpenTelemetry.Instrumentation.EntityFrameworkCore", efUpdate.ScopeName);
+        Assert.Equal(ActivityKind.Client, efUpdate.Kind);
+        Assert.Equal("sqlite", efUpdate.Attributes["db.system.name"]);
+        Assert.Equal("UPDATE", efUpdate.Attributes["db.operation.name"]);
+        Assert.Equal("Resources", efUpdate.Attributes["db.collection.name"]);
+        Assert.Equal(Path.GetFileName(service.DatabasePath), efUpdate.Attributes["db.namespace"]);
+        Assert.Equal(efUpdate.Attributes["db.namespace"], insert.Attributes["db.namespace"]);
+        Assert.DoesNotContain(efUpdate.Attributes.Keys, key => key is "db.system" or "db.name" or "db.statement");
 
         // A self-dependency is a validation failure: an error span with the category and the exception.
         var rejected = await receiver.WaitForSpanAsync(s => s.TraceId == invalidTrace && s.Name == "update_resource");

@@ -73,7 +73,7 @@ public class QueryNameTests(LiveStackFixture live)
     {
         var attributes = EmittedBySource.SpanAttributes;
         var spanNames = EmittedBySource.SpanNames;
-        Assert.Superset(new HashSet<string> { "operation.type", "resource.id", "db.type", "error.type" }, attributes.ToHashSet());
+        Assert.Superset(new HashSet<string> { "operation.type", "resource.id", "store.type", "error.type" }, attributes.ToHashSet());
         Assert.Superset(new HashSet<string> { "create_resource", "validation", "cycle_check" }, spanNames.ToHashSet());
         var queries = ObservabilityFiles.AllQueries().Where(q => q.DatasourceType == "tempo" && q.Text.Contains('{')).ToList();
         Assert.NotEmpty(queries);

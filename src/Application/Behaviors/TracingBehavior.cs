@@ -20,7 +20,9 @@ public sealed class TracingBehavior<TMessage, TResponse>(CrudTelemetry telemetry
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("operation.type", operation.Type);
-            activity.SetTag("db.type", telemetry.DbType);
+            // The design's database type, outside the db.* namespace: tracing back ends (and the OpenTracing
+            // conventions some still follow) take any span with db.* attributes for a database call.
+            activity.SetTag("store.type", telemetry.DbType);
             TagMessage(activity, message, privacy ?? TelemetryPrivacy.Default);
             if (caller?.Subject is { } subject)
             {

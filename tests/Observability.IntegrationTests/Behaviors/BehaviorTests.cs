@@ -36,7 +36,8 @@ public sealed class TracingBehaviorTests : IDisposable
         Assert.Equal("read_resource", span.DisplayName);
         Assert.Equal(_harness.Parent.SpanId, span.ParentSpanId);
         Assert.Equal("read", span.GetTagItem("operation.type"));
-        Assert.Equal("sqlite", span.GetTagItem("db.type"));
+        Assert.Equal("sqlite", span.GetTagItem("store.type"));
+        Assert.DoesNotContain(span.Tags, tag => tag.Key.StartsWith("db.", StringComparison.Ordinal));
         Assert.Equal(id.ToString(), span.GetTagItem("resource.id"));
         Assert.Equal(ActivityStatusCode.Ok, span.Status);
         Assert.NotNull(scopeSeenByHandler);

@@ -50,7 +50,7 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         var operation = Assert.Single(createSpans, s => s.Name == "create_resource");
         Assert.Equal(server.SpanId, operation.ParentSpanId);
         Assert.Equal("create", operation.Attributes["operation.type"]);
-        Assert.Equal("sqlite", operation.Attributes["db.type"]);
+        Assert.Equal("sqlite", operation.Attributes["store.type"]);
         Assert.Equal(id, operation.Attributes["resource.id"]);
         Assert.Equal(ActivityStatusCode.Ok, operation.StatusCode);
         var insert = Assert.Single(createSpans, s => s.Name == "INSERT Resources");
@@ -63,9 +63,9 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         Assert.Equal("Resources", insert.Attributes["db.collection.name"]);
         Assert.StartsWith("INSERT INTO Resources", insert.Attributes["db.query.text"], StringComparison.Ordinal);
         Assert.True(insert.Attributes.ContainsKey("db.namespace"), insert.ToString());
-        // Only client spans carry the database conventions' attributes.
-        Assert.All(createSpans.Where(s => s.Kind == ActivityKind.Internal),
-            s => Assert.DoesNotContain(s.Attributes.Keys, key => key.StartsWith("db.", StringComparison.Ordinal) && key != "db.type"));
+        // Only client spans carry db.* attributes.
+        Assert.All(createSpans.Where(s => s.Kind != ActivityKind.Client),
+            s => Assert.DoesNotContain(s.Attributes.Keys, key => key.StartsWith("db.", StringComparison.Ordinal)));
         Assert.Equal("production", operation.ResourceAttributes["deployment.environment.name"]);
 
         // Read: served outside EF Core, yet with its own database client span under the operation.

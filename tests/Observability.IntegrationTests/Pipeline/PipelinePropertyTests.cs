@@ -179,7 +179,7 @@ public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClas
 
         // Property 8: operation type, database type and, where the request names one, the resource id.
         Assert.Equal(outcome.OperationType, operation.GetTagItem("operation.type"));
-        Assert.Equal("sqlite", operation.GetTagItem("db.type"));
+        Assert.Equal("sqlite", operation.GetTagItem("store.type"));
         if (outcome.ResourceId is not null && outcome.ErrorType != ErrorTypes.Validation)
         {
             Assert.Equal(outcome.ResourceId, operation.GetTagItem("resource.id"));

@@ -42,8 +42,14 @@ public sealed partial class SqlitePageQuery
     /// <summary>The search rule itself: a plain substring of either lowercased key.</summary>
     private const string ScanFilter = "(instr(r.NameKey, $key) > 0 OR instr(r.DescriptionKey, $key) > 0)";
 
-    /// <summary>The trigram index narrows to candidates; the exact test keeps the scan's semantics.</summary>
-    private const string IndexedFilter = "r.Id IN (SELECT Id FROM ResourceSearch WHERE ResourceSearch MATCH $match) AND " + ScanFilter;
+    /// <summary>
+    /// The trigram index narrows to candidates, found again by FTS rowid through
+    /// ResourceSearchKeys (reading the index's own Id column costs a lookup in its content table
+    /// per candidate); the exact test keeps the scan's semantics.
+    /// </summary>
+    private const string IndexedMatches =
+        "FROM ResourceSearch AS s CROSS JOIN ResourceSearchKeys AS k ON k.SearchRowId = s.rowid CROSS JOIN Resources AS r ON r.Id = k.Id " +
+        "WHERE s.ResourceSearch MATCH $match AND " + ScanFilter;
 
     private SqlitePageQuery(int index, string where, string order, string countSql)
         : this(index, countSql,
@@ -68,8 +74,8 @@ public sealed partial class SqlitePageQuery
     /// </summary>
     private static SqlitePageQuery Indexed(int index, string afterCondition) => new(
         index,
-        MatchCount(IndexedFilter),
-        $"WITH m AS MATERIALIZED (SELECT r.Id, r.TopologicalPosition FROM Resources AS r WHERE {IndexedFilter}), " +
+        $"SELECT COUNT(*) {IndexedMatches}",
+        $"WITH m AS MATERIALIZED (SELECT r.Id, r.TopologicalPosition {IndexedMatches}), " +
         $"p AS (SELECT Id, TopologicalPosition FROM m {afterCondition}ORDER BY TopologicalPosition LIMIT {Limit} OFFSET $offset) " +
         $"SELECT {Columns}, (SELECT COUNT(*) FROM m) AS Total FROM p CROSS JOIN Resources AS r ON r.Id = p.Id " +
         "ORDER BY p.TopologicalPosition");

@@ -178,6 +178,47 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_read_waits_out_a_lock_until_the_timeout_then_fails_busy()
+    {
+        var writer = Repository(pooled: false);
+        await writer.AddAsync(Resource.Create(Guid.CreateVersion7(), "locked out", null, [], Now(0)), CancellationToken.None);
+        // A copy in rollback-journal mode, where a writer's exclusive lock keeps readers out (WAL never does).
+        var copy = Path.Combine(_harness.DirectoryPath, "journal.db");
+        await using (var connection = new SqliteConnection(_harness.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var vacuum = connection.CreateCommand();
+            vacuum.CommandText = $"VACUUM INTO '{copy}'";
+            await vacuum.ExecuteNonQueryAsync();
+        }
+        var connectionString = $"Data Source={copy};Default Timeout=1";
+        await using var locker = new SqliteConnection(connectionString);
+        await locker.OpenAsync();
+        await using (var journal = locker.CreateCommand())
+        {
+            journal.CommandText = "PRAGMA journal_mode=DELETE";
+            await journal.ExecuteNonQueryAsync();
+        }
+        using var pool = new SqliteReadPool(connectionString);
+        Assert.Single(pool.ListPage(0, 10, CancellationToken.None).Items);
+
+        await using var exclusive = locker.CreateCommand();
+        exclusive.CommandText = "BEGIN EXCLUSIVE";
+        await exclusive.ExecuteNonQueryAsync();
+        var clock = Stopwatch.StartNew();
+        var busy = Assert.Throws<SqliteException>(() => pool.ListPage(0, 10, CancellationToken.None));
+        Assert.Equal(raw.SQLITE_BUSY, busy.SqliteErrorCode);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 10);
+
+        // Released within the timeout: the read waits and answers.
+        var read = Task.Run(() => pool.ListPage(0, 10, CancellationToken.None));
+        await Task.Delay(300);
+        exclusive.CommandText = "COMMIT";
+        await exclusive.ExecuteNonQueryAsync();
+        Assert.Single((await read).Items);
+    }
+
+    [Fact]
     public async Task A_commit_on_another_connection_is_seen_by_the_next_pooled_read()
     {
         var writer = Repository(pooled: false);

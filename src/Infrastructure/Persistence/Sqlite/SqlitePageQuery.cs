@@ -19,8 +19,8 @@ public sealed partial class SqlitePageQuery
 {
     public const int Count = 8;
 
-    public static readonly SqlitePageQuery ListByOffset = new(0, "", "r.CreatedAt, r.Id", StoredCount);
-    public static readonly SqlitePageQuery ListAfter = new(1, "(r.CreatedAt, r.Id) > ($afterTime, $afterId)", "r.CreatedAt, r.Id", StoredCount);
+    public static readonly SqlitePageQuery ListByOffset = new(0, "", "r.CreatedAt, r.Id", StoredCount) { ReadsPositions = false };
+    public static readonly SqlitePageQuery ListAfter = new(1, "(r.CreatedAt, r.Id) > ($afterTime, $afterId)", "r.CreatedAt, r.Id", StoredCount) { ReadsPositions = false };
 
     private static readonly SqlitePageQuery[] Searches =
     [
@@ -95,6 +95,9 @@ public sealed partial class SqlitePageQuery
     public int Index { get; }
 
     public string PageSql { get; }
+
+    /// <summary>Whether the page's last position is read (a search's cursor); a list page's cursor is made from its last item.</summary>
+    public bool ReadsPositions { get; private init; } = true;
 
     /// <summary>The count alone, for an empty page (which has no row to carry it).</summary>
     public string CountSql { get; }

@@ -276,8 +276,9 @@ public sealed class SqliteReadPool : IDisposable
         }
 
         /// <summary>
-        /// The ids of <c>position:id,position:id…</c> in list order. Pairs come in index order (by
-        /// dependency id), so they are put in list order here.
+        /// The ids of <c>position:id,position:id…</c> in list order. Pairs come in the order of the
+        /// index SQLite reads them from (list order with the DependencyListOrder index, id order
+        /// without it), which no SQL promises for group_concat, so they are sorted here.
         /// </summary>
         private Guid[] ParseDependencies(ReadOnlySpan<byte> pairs)
         {

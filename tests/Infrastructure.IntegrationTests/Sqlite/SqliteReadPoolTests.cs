@@ -4,6 +4,7 @@ using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.IntegrationTests.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 
@@ -121,6 +122,103 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Page_statements_stay_prepared_from_one_page_to_the_next()
+    {
+        var writer = Repository(pooled: false);
+        for (var i = 0; i < 6; i++)
+        {
+            await writer.AddAsync(Resource.Create(Guid.CreateVersion7(), $"zebra {i}", null, [], Now(i)), CancellationToken.None);
+        }
+        var shapes = new[]
+        {
+            SqlitePageQuery.ListByOffset, SqlitePageQuery.ListAfter,
+            SqlitePageQuery.Search(null, false), SqlitePageQuery.Search(null, true),
+            SqlitePageQuery.Search(SqliteSearchText.For("ze"), false), SqlitePageQuery.Search(SqliteSearchText.For("ze"), true),
+            SqlitePageQuery.Search(SqliteSearchText.For("zebra"), false), SqlitePageQuery.Search(SqliteSearchText.For("zebra"), true),
+        };
+        await using var connection = new SqliteConnection(_harness.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var shape in shapes)
+        {
+            // Read two pages with the one statement, as a pooled session does, with other values bound each time.
+            var rc = raw.sqlite3_prepare_v2(connection.Handle, shape.PageSql, out var statement);
+            Assert.Equal(raw.SQLITE_OK, rc);
+            using (statement)
+            {
+                foreach (var (limit, text) in new[] { (2, "zebra"), (3, "ze") })
+                {
+                    raw.sqlite3_reset(statement);
+                    BindByName(statement, "$limit", limit);
+                    BindByName(statement, "$offset", 1);
+                    BindByName(statement, "$after", 0);
+                    BindByName(statement, "$afterTime", 0);
+                    BindByName(statement, "$afterId", "");
+                    BindByName(statement, "$key", text);
+                    BindByName(statement, "$match", SqliteSearchText.For(text)!.MatchExpression is { Length: > 0 } match ? match : "\"zeb\"");
+                    var rows = 0;
+                    while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                    {
+                        rows++;
+                    }
+                    Assert.Equal(raw.SQLITE_DONE, rc);
+                    Assert.Equal(limit, rows);
+                }
+                Assert.True(raw.sqlite3_stmt_status(statement, StatementReprepared, 0) == 0, $"re-prepared on a new binding: {shape.PageSql}");
+            }
+        }
+
+        static void BindByName(sqlite3_stmt statement, string name, object value)
+        {
+            var index = raw.sqlite3_bind_parameter_index(statement, name);
+            if (index > 0)
+            {
+                Assert.Equal(raw.SQLITE_OK, value is int number ? raw.sqlite3_bind_int64(statement, index, number) : raw.sqlite3_bind_text(statement, index, (string)value));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_page_read_waits_out_a_lock_until_the_timeout_then_fails_busy()
+    {
+        var writer = Repository(pooled: false);
+        await writer.AddAsync(Resource.Create(Guid.CreateVersion7(), "locked out", null, [], Now(0)), CancellationToken.None);
+        // A copy in rollback-journal mode, where a writer's exclusive lock keeps readers out (WAL never does).
+        var copy = Path.Combine(_harness.DirectoryPath, "journal.db");
+        await using (var connection = new SqliteConnection(_harness.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var vacuum = connection.CreateCommand();
+            vacuum.CommandText = $"VACUUM INTO '{copy}'";
+            await vacuum.ExecuteNonQueryAsync();
+        }
+        var connectionString = $"Data Source={copy};Default Timeout=1";
+        await using var locker = new SqliteConnection(connectionString);
+        await locker.OpenAsync();
+        await using (var journal = locker.CreateCommand())
+        {
+            journal.CommandText = "PRAGMA journal_mode=DELETE";
+            await journal.ExecuteNonQueryAsync();
+        }
+        using var pool = new SqliteReadPool(connectionString);
+        Assert.Single(pool.ListPage(0, 10, CancellationToken.None).Items);
+
+        await using var exclusive = locker.CreateCommand();
+        exclusive.CommandText = "BEGIN EXCLUSIVE";
+        await exclusive.ExecuteNonQueryAsync();
+        var clock = Stopwatch.StartNew();
+        var busy = Assert.Throws<SqliteException>(() => pool.ListPage(0, 10, CancellationToken.None));
+        Assert.Equal(raw.SQLITE_BUSY, busy.SqliteErrorCode);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 10);
+
+        // Released within the timeout: the read waits and answers.
+        var read = Task.Run(() => pool.ListPage(0, 10, CancellationToken.None));
+        await Task.Delay(300);
+        exclusive.CommandText = "COMMIT";
+        await exclusive.ExecuteNonQueryAsync();
+        Assert.Single((await read).Items);
+    }
+
+    [Fact]
     public async Task A_commit_on_another_connection_is_seen_by_the_next_pooled_read()
     {
         var writer = Repository(pooled: false);
@@ -234,6 +332,9 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         // A kept connection would still read the unlinked file; a new one cannot open it.
         Assert.Throws<SqliteException>(() => unpooled.Find(resource.Id, CancellationToken.None));
     }
+
+    /// <summary>SQLITE_STMTSTATUS_REPREPARE, which SQLitePCLRaw does not name.</summary>
+    private const int StatementReprepared = 5;
 
     private SqliteResourceRepository Repository(bool pooled) => _harness.CreateRepository(pooled ? _pool : null);
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -166,7 +167,7 @@ public sealed class SqliteReadPool : IDisposable
         private readonly SqliteCommand _find;
         private readonly SqliteParameter _id;
         // Page statements are prepared on first use and kept with the connection.
-        private readonly SqliteCommand?[] _pages = new SqliteCommand?[SqlitePageQuery.Count];
+        private readonly SqlitePageStatement?[] _pages = new SqlitePageStatement?[SqlitePageQuery.Count];
         private readonly SqliteCommand?[] _counts = new SqliteCommand?[SqlitePageQuery.Count];
         private readonly List<Resource> _items = new(100);
         private readonly List<Guid> _dependencies = new(8);
@@ -232,30 +233,37 @@ public sealed class SqliteReadPool : IDisposable
 
         public PageRead ReadPage(SqlitePageQuery query, SqliteSearchText? text, object? after, int offset, int limit)
         {
-            var command = _pages[query.Index] ??= Prepare(query.PageSql);
-            Bind(command, text, after);
-            command.Parameters["$limit"].Value = limit;
-            command.Parameters["$offset"].Value = offset;
+            var statement = _pages[query.Index] ??= new SqlitePageStatement(_connection, query.PageSql);
             _items.Clear();
             long? total = null;
             long? lastPosition = null;
-            using (var reader = command.ExecuteReader())
+            try
             {
-                while (reader.Read())
+                Bind(statement, text, after);
+                statement.Bind("$limit", limit);
+                statement.Bind("$offset", offset);
+                while (statement.Step(first: _items.Count == 0))
                 {
                     _items.Add(new Resource
                     {
-                        Id = Guid.Parse(reader.GetString(0)),
-                        Name = reader.GetString(1),
-                        Description = reader.IsDBNull(2) ? null : reader.GetString(2),
-                        Dependencies = reader.IsDBNull(7) ? [] : ParseDependencies(reader.GetString(7)),
-                        CreatedAt = Timestamps.FromUnixMilliseconds(reader.GetInt64(3)),
-                        UpdatedAt = Timestamps.FromUnixMilliseconds(reader.GetInt64(4)),
-                        Version = reader.GetInt64(5),
+                        Id = statement.Guid(0),
+                        Name = statement.String(1),
+                        Description = statement.IsNull(2) ? null : statement.String(2),
+                        Dependencies = statement.IsNull(7) ? [] : ParseDependencies(statement.Utf8(7)),
+                        CreatedAt = Timestamps.FromUnixMilliseconds(statement.Int64(3)),
+                        UpdatedAt = Timestamps.FromUnixMilliseconds(statement.Int64(4)),
+                        Version = statement.Int64(5),
                     });
-                    lastPosition = reader.IsDBNull(6) ? null : reader.GetInt64(6);
-                    total ??= reader.GetInt64(8);
+                    total ??= statement.Int64(8);
+                    if (query.ReadsPositions)
+                    {
+                        lastPosition = statement.IsNull(6) ? null : statement.Int64(6);
+                    }
                 }
+            }
+            finally
+            {
+                statement.Reset();
             }
             if (total is null)
             {
@@ -268,21 +276,26 @@ public sealed class SqliteReadPool : IDisposable
         }
 
         /// <summary>
-        /// The ids of <c>position:id,position:id…</c> in list order. Pairs come in index order (by
-        /// dependency id), so they are put in list order here.
+        /// The ids of <c>position:id,position:id…</c> in list order. Pairs come in the order of the
+        /// index SQLite reads them from (list order with the DependencyListOrder index, id order
+        /// without it), which no SQL promises for group_concat, so they are sorted here.
         /// </summary>
-        private Guid[] ParseDependencies(string pairs)
+        private Guid[] ParseDependencies(ReadOnlySpan<byte> pairs)
         {
             _positions.Clear();
             _dependencies.Clear();
-            var rest = pairs.AsSpan();
+            var rest = pairs;
             while (rest.Length > 0)
             {
-                var comma = rest.IndexOf(',');
+                var comma = rest.IndexOf((byte)',');
                 var pair = comma < 0 ? rest : rest[..comma];
-                var colon = pair.IndexOf(':');
-                _positions.Add(int.Parse(pair[..colon], NumberStyles.None, CultureInfo.InvariantCulture));
-                _dependencies.Add(Guid.ParseExact(pair[(colon + 1)..], "D"));
+                var colon = pair.IndexOf((byte)':');
+                if (!Utf8Parser.TryParse(pair[..colon], out int position, out var consumed) || consumed != colon)
+                {
+                    throw new FormatException("A dependency position is not a number.");
+                }
+                _positions.Add(position);
+                _dependencies.Add(SqlitePageStatement.ParseGuid(pair[(colon + 1)..]));
                 rest = comma < 0 ? [] : rest[(comma + 1)..];
             }
             var ids = _dependencies.ToArray();
@@ -303,6 +316,28 @@ public sealed class SqliteReadPool : IDisposable
             }
             command.Prepare();
             return command;
+        }
+
+        private static void Bind(SqlitePageStatement statement, SqliteSearchText? text, object? after)
+        {
+            if (text is not null)
+            {
+                statement.Bind("$key", text.Key);
+                if (text.Indexed)
+                {
+                    statement.Bind("$match", text.MatchExpression);
+                }
+            }
+            switch (after)
+            {
+                case ResourceCursor cursor:
+                    statement.Bind("$afterTime", Timestamps.Normalize(cursor.CreatedAt).ToUnixTimeMilliseconds());
+                    statement.Bind("$afterId", cursor.Id.ToString("D"));
+                    break;
+                case long position:
+                    statement.Bind("$after", position);
+                    break;
+            }
         }
 
         private static void Bind(SqliteCommand command, SqliteSearchText? text, object? after)
@@ -329,7 +364,11 @@ public sealed class SqliteReadPool : IDisposable
 
         public void Dispose()
         {
-            foreach (var command in _pages.Concat(_counts))
+            foreach (var statement in _pages)
+            {
+                statement?.Dispose();
+            }
+            foreach (var command in _counts)
             {
                 command?.Dispose();
             }

@@ -27,6 +27,9 @@ public sealed class OperationScope
     public Activity? Activity { get; }
 
     public Guid? ResourceId { get; internal set; }
+
+    /// <summary><see cref="ResourceId"/> as text, formatted once for the span tag and the log line.</summary>
+    public string? ResourceIdText { get; internal set; }
     public int? DeletedCount { get; internal set; }
     public bool Cascade { get; internal set; }
     public bool Created { get; internal set; }
@@ -48,7 +51,8 @@ public static class OperationFacts
         if (OperationScope.Current is { } scope)
         {
             scope.ResourceId = id;
-            scope.Activity?.SetTag("resource.id", id.ToString());
+            scope.ResourceIdText = id.ToString();
+            scope.Activity?.SetTag("resource.id", scope.ResourceIdText);
         }
     }
 

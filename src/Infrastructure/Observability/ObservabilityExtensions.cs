@@ -55,6 +55,10 @@ public static class ObservabilityExtensions
         // ASP.NET Core 10 then writes the request span's attributes itself, and the instrumentation
         // skips the work it would duplicate.
         AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
+        // The host's default adds SpanId, TraceId and ParentId as a scope to every line the SDK's
+        // provider sees, so every OTLP record carried them twice (the record's own trace context
+        // has them); stdout renders its trace_id and span_id itself.
+        builder.Logging.Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.None);
         var version = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Version?.ToString(3) ?? "0.0.0";
         builder.Services.AddOpenTelemetry()
             // Our defaults first, then the standard variables over them, then Observability__ keys over those.

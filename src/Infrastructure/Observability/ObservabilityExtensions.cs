@@ -132,14 +132,19 @@ public static class ObservabilityExtensions
     private static long? ReadStoredCount(IServiceScopeFactory scopes)
     {
         using var suppressed = SuppressInstrumentationScope.Begin();
-        using var scope = scopes.CreateScope();
         try
         {
+            using var scope = scopes.CreateScope();
             return scope.ServiceProvider.GetRequiredService<IResourceRepository>().CountAsync(CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (StoreUnavailableException)
         {
             // No point rather than a wrong one; /health/ready reports the store.
+            return null;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The final collection at shutdown runs after the services are gone: no point then either.
             return null;
         }
     }

@@ -130,5 +130,9 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         await receiver.WaitForSpanAsync(s => s.TraceId == trace && s.Name == "create_resource");
         await receiver.WaitForLogAsync(l => l.TraceId == trace && l.Attributes.TryGetValue("status", out var s) && s == "success");
         Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(20), $"shutdown took {stopped.Elapsed}");
+        // A clean shutdown: no error, and the final collection (the stored-count gauge included) makes the SDK warn about nothing.
+        var warnings = service.Stdout.Where(line => line.Contains("\"level\":\"ERROR\"", StringComparison.Ordinal)
+            || (line.Contains("\"level\":\"WARN\"", StringComparison.Ordinal) && line.Contains("\"logger\":\"CrudCqrs.Telemetry\"", StringComparison.Ordinal))).ToList();
+        Assert.True(warnings.Count == 0, string.Join(Environment.NewLine, warnings));
     }
 }

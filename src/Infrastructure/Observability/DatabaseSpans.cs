@@ -42,14 +42,30 @@ public static partial class DatabaseSpans
         }
         var summary = Summarize(command.CommandText);
         activity.DisplayName = summary.Text;
-        activity.SetTag("db.system.name", system);
         // SQLite calls every database "main"; the file name is what tells an operator which one,
         // and it is what the service's own statements' spans carry.
-        activity.SetTag("db.namespace", command.Connection is DbConnection { DataSource: { Length: > 0 } source } ? FileName(source) : database);
-        activity.SetTag("db.operation.name", summary.Operation);
-        activity.SetTag("db.collection.name", summary.Collection);
-        activity.SetTag("db.query.summary", summary.Text);
-        activity.SetTag("db.query.text", command.CommandText);
+        Tag(activity, summary, system, command.Connection is DbConnection { DataSource: { Length: > 0 } source } ? FileName(source) : database, command.CommandText);
+    }
+
+    /// <summary>A client span for one of the service's own SQLite statements, tagged as EF Core's are.</summary>
+    public static Activity? StartSqliteSpan(ActivitySource source, Summary summary, string databaseName, string sql)
+    {
+        var span = source.StartActivity(summary.Text, ActivityKind.Client);
+        if (span is { IsAllDataRequested: true })
+        {
+            Tag(span, summary, "sqlite", databaseName, sql);
+        }
+        return span;
+    }
+
+    private static void Tag(Activity span, Summary summary, object? system, object? databaseName, string sql)
+    {
+        span.SetTag("db.system.name", system);
+        span.SetTag("db.namespace", databaseName);
+        span.SetTag("db.operation.name", summary.Operation);
+        span.SetTag("db.collection.name", summary.Collection);
+        span.SetTag("db.query.summary", summary.Text);
+        span.SetTag("db.query.text", sql);
     }
 
     /// <summary>

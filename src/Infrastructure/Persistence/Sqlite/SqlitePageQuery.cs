@@ -64,7 +64,6 @@ public sealed partial class SqlitePageQuery
         Index = index;
         CountSql = countSql;
         PageSql = pageSql;
-        Summary = "SELECT Resources";
     }
 
     /// <summary>
@@ -101,9 +100,6 @@ public sealed partial class SqlitePageQuery
 
     /// <summary>The count alone, for an empty page (which has no row to carry it).</summary>
     public string CountSql { get; }
-
-    /// <summary>The database span's name and <c>db.query.summary</c>.</summary>
-    public string Summary { get; }
 
     public static SqlitePageQuery Search(SqliteSearchText? text, bool afterPosition) =>
         Searches[(text is null ? 0 : text.Indexed ? 4 : 2) + (afterPosition ? 1 : 0)];

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Domain.Resources;
+using CrudCqrs.Infrastructure.Observability;
 using Microsoft.Data.Sqlite;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
@@ -34,6 +35,7 @@ public sealed class SqliteReadPool : IDisposable
 
     /// <summary>Also the source of <see cref="SqliteWriteStatements"/>' spans: statements run without EF Core's instrumentation.</summary>
     internal static readonly ActivitySource Source = new(ActivitySourceName);
+    private static readonly DatabaseSpans.Summary SelectResources = new("SELECT", "Resources");
 
     private readonly string _connectionString;
     private readonly string _databaseName;
@@ -53,7 +55,7 @@ public sealed class SqliteReadPool : IDisposable
     }
 
     public Resource? Find(Guid id, CancellationToken cancellationToken) =>
-        Read(FindByIdSql, "SELECT Resources", session => session.Find(id), cancellationToken);
+        Read(FindByIdSql, session => session.Find(id), cancellationToken);
 
     /// <summary>A page of the list in (created at, id) order, by offset, and the stored count.</summary>
     public ResourcePage ListPage(int offset, int limit, CancellationToken cancellationToken) =>
@@ -78,12 +80,12 @@ public sealed class SqliteReadPool : IDisposable
     }
 
     private PageRead ReadPage(SqlitePageQuery query, SqliteSearchText? text, object? after, int offset, int limit, CancellationToken cancellationToken) =>
-        Read(query.PageSql, query.Summary, session => session.ReadPage(query, text, after, offset, limit), cancellationToken);
+        Read(query.PageSql, session => session.ReadPage(query, text, after, offset, limit), cancellationToken);
 
-    private T Read<T>(string sql, string summary, Func<ReadSession, T> read, CancellationToken cancellationToken)
+    private T Read<T>(string sql, Func<ReadSession, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var span = StartSpan(sql, summary);
+        using var span = DatabaseSpans.StartSqliteSpan(Source, SelectResources, _databaseName, sql);
         ReadSession? session = null;
         try
         {
@@ -105,20 +107,6 @@ public sealed class SqliteReadPool : IDisposable
         }
     }
 
-    private Activity? StartSpan(string sql, string summary)
-    {
-        var span = Source.StartActivity(summary, ActivityKind.Client);
-        if (span is { IsAllDataRequested: true })
-        {
-            span.SetTag("db.system.name", "sqlite");
-            span.SetTag("db.namespace", _databaseName);
-            span.SetTag("db.operation.name", "SELECT");
-            span.SetTag("db.query.summary", summary);
-            span.SetTag("db.collection.name", "Resources");
-            span.SetTag("db.query.text", sql);
-        }
-        return span;
-    }
 
     private ReadSession Rent()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CrudCqrs.Infrastructure.Observability;
 using Microsoft.Data.Sqlite;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
@@ -14,6 +15,10 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 /// </summary>
 public sealed class SqliteWriteStatements : IDisposable
 {
+    private static readonly DatabaseSpans.Summary SelectResources = new("SELECT", "Resources");
+    private static readonly DatabaseSpans.Summary InsertResources = new("INSERT", "Resources");
+    private static readonly DatabaseSpans.Summary InsertDependencies = new("INSERT", "ResourceDependencies");
+
     internal const string FindExistingSql = "SELECT Id FROM Resources WHERE Id IN (SELECT value FROM json_each($ids))";
 
     // The unique index on the position makes MAX a single seek.
@@ -61,7 +66,7 @@ public sealed class SqliteWriteStatements : IDisposable
     public HashSet<string> FindExisting(SqliteTransaction transaction, IReadOnlyCollection<string> ids)
     {
         var found = new HashSet<string>(ids.Count, StringComparer.Ordinal);
-        using var span = StartSpan("SELECT Resources", FindExistingSql);
+        using var span = StartSpan(SelectResources, FindExistingSql);
         using var reader = Bind(_findExisting, transaction, JsonSerializer.Serialize(ids)).ExecuteReader();
         while (reader.Read())
         {
@@ -73,11 +78,11 @@ public sealed class SqliteWriteStatements : IDisposable
     /// <summary>Inserts <paramref name="record"/> last in the topological order, with its dependency list.</summary>
     public void InsertResource(SqliteTransaction transaction, ResourceRecord record)
     {
-        using (StartSpan("SELECT Resources", NextPositionSql))
+        using (StartSpan(SelectResources, NextPositionSql))
         {
             record.TopologicalPosition = (long)Bind(_nextPosition, transaction).ExecuteScalar()!;
         }
-        using (StartSpan("INSERT Resources", InsertResourceSql))
+        using (StartSpan(InsertResources, InsertResourceSql))
         {
             Bind(_insertResource, transaction,
                 record.Id, record.Name, record.NameKey, record.Description, record.DescriptionKey,
@@ -87,7 +92,7 @@ public sealed class SqliteWriteStatements : IDisposable
         {
             return;
         }
-        using (StartSpan("INSERT ResourceDependencies", InsertDependenciesSql))
+        using (StartSpan(InsertDependencies, InsertDependenciesSql))
         {
             var dependsOn = JsonSerializer.Serialize(record.Dependencies.Select(d => d.DependsOnId));
             Bind(_insertDependencies, transaction, record.Id, dependsOn).ExecuteNonQuery();
@@ -104,21 +109,8 @@ public sealed class SqliteWriteStatements : IDisposable
         return command;
     }
 
-    private Activity? StartSpan(string summary, string sql)
-    {
-        var span = SqliteReadPool.Source.StartActivity(summary, ActivityKind.Client);
-        if (span is { IsAllDataRequested: true })
-        {
-            span.SetTag("db.system.name", "sqlite");
-            var space = summary.IndexOf(' ');
-            span.SetTag("db.operation.name", summary[..space]);
-            span.SetTag("db.collection.name", summary[(space + 1)..]);
-            span.SetTag("db.namespace", _databaseName);
-            span.SetTag("db.query.summary", summary);
-            span.SetTag("db.query.text", sql);
-        }
-        return span;
-    }
+    private Activity? StartSpan(DatabaseSpans.Summary summary, string sql) =>
+        DatabaseSpans.StartSqliteSpan(SqliteReadPool.Source, summary, _databaseName, sql);
 
     public void Dispose()
     {

@@ -71,6 +71,7 @@ public sealed class DependencyOrderModelTests
                 }
 
                 await AssertPositionsFollowDependenciesAsync(store);
+                await AssertStoredListsAgreeWithTheEdgesAsync(store);
                 await AssertWalksAsync(store);
             }
         }, iter: 15, threads: 1);
@@ -108,7 +109,38 @@ public sealed class DependencyOrderModelTests
         await Task.WhenAll(Task.Run(() => WriteAsync(first.Update, 1)), Task.Run(() => WriteAsync(second, 2)));
 
         await AssertPositionsFollowDependenciesAsync(first);
+        await AssertStoredListsAgreeWithTheEdgesAsync(first);
         await AssertWalksAsync(first);
+    }
+
+    /// <summary>
+    /// Each row's copy of its dependency list (what pages read) is the list its edges give, in
+    /// list order, whichever write path changed them: creates, updates, deletes and cascades.
+    /// </summary>
+    private static async Task AssertStoredListsAgreeWithTheEdgesAsync(SqliteHandlers store)
+    {
+        await using var connection = new SqliteConnection(store.Database.ConnectionString);
+        await connection.OpenAsync();
+        var edges = new Dictionary<string, List<string>>();
+        await using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT ResourceId, DependsOnId FROM ResourceDependencies ORDER BY ResourceId, Position";
+            await using var reader = await query.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                (edges.TryGetValue(reader.GetString(0), out var list) ? list : edges[reader.GetString(0)] = []).Add(reader.GetString(1));
+            }
+        }
+        await using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT Id, DependencyIds FROM Resources";
+            await using var reader = await query.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var expected = edges.TryGetValue(reader.GetString(0), out var list) ? string.Join(",", list) : null;
+                Assert.Equal(expected, reader.IsDBNull(1) ? null : reader.GetString(1));
+            }
+        }
     }
 
     private static async Task AssertPositionsFollowDependenciesAsync(SqliteHandlers store)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
@@ -8,19 +9,26 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 /// blank, scanned (short texts) or narrowed by the trigram index.
 /// </summary>
 /// <remarks>
-/// One statement reads a page: its rows in index order up to the limit, each with its dependency
-/// ids as one text of <c>position:id</c> pairs (ordered by the reader: ordering inside SQL would
-/// start a sorter per row, and a join would sort the whole page), and the count as an
-/// uncorrelated scalar subquery that SQLite evaluates once. One statement reads one snapshot, so
-/// the page, its dependencies and its count agree without a transaction; nothing past the page is
-/// read except what the count needs.
+/// One statement reads a page: its rows in index order up to the limit, each with the dependency
+/// ids its row carries (the DependencyIdsOnResources migration), and the count as an uncorrelated
+/// scalar subquery that SQLite evaluates once. One statement reads one snapshot, so the page and
+/// its count agree without a transaction; nothing past the page is read except what the count
+/// needs. An indexed search is the exception: see <see cref="RowSql"/>.
 /// </remarks>
 public sealed partial class SqlitePageQuery
 {
-    public const int Count = 8;
+    public const int Count = 7;
 
     public static readonly SqlitePageQuery ListByOffset = new(0, "", "r.CreatedAt, r.Id", StoredCount) { ReadsPositions = false };
     public static readonly SqlitePageQuery ListAfter = new(1, "(r.CreatedAt, r.Id) > ($afterTime, $afterId)", "r.CreatedAt, r.Id", StoredCount) { ReadsPositions = false };
+
+    /// <summary>
+    /// The matches of an indexed search, by offset or after a position alike: every match's rowid
+    /// and position in search order, so the reader counts them all and takes the page's rows from
+    /// the sequence as it passes (with <see cref="RowSql"/>).
+    /// </summary>
+    public static readonly SqlitePageQuery IndexedMatches = new(6, "",
+        $"SELECT r.rowid, r.TopologicalPosition {Matches} ORDER BY r.TopologicalPosition") { ReadsMatches = true };
 
     private static readonly SqlitePageQuery[] Searches =
     [
@@ -28,16 +36,21 @@ public sealed partial class SqlitePageQuery
         new(3, "r.TopologicalPosition > $after", "r.TopologicalPosition", StoredCount),
         new(4, ScanFilter, "r.TopologicalPosition", MatchCount(ScanFilter)),
         new(5, ScanFilter + " AND r.TopologicalPosition > $after", "r.TopologicalPosition", MatchCount(ScanFilter)),
-        Indexed(6, ""),
-        Indexed(7, "WHERE TopologicalPosition > $after "),
+        IndexedMatches,
+        IndexedMatches,
     ];
+
+    /// <summary>
+    /// One page row of an indexed search, by the rowid its match gave, stepped while the matches
+    /// statement is still open: the same read transaction, so page and count come from one
+    /// snapshot. The match set stays two columns wide; carrying every column through the sort, or
+    /// materializing the matches to count them and page them in one statement (an ephemeral
+    /// table: more than a third of a page's SQLite time), cost more than these lookups.
+    /// </summary>
+    public const string RowSql = $"SELECT {Columns} FROM Resources AS r WHERE r.rowid = $row";
 
     /// <summary>The count the triggers keep in the same transactions as the rows: constant time.</summary>
     private const string StoredCount = "SELECT Total FROM ResourceCount WHERE Id = 1";
-
-    /// <summary>A resource's dependencies as <c>position:id</c> pairs separated by commas; NULL when it has none.</summary>
-    private const string DependencyList =
-        "SELECT group_concat(d.Position || ':' || d.DependsOnId, ',') FROM ResourceDependencies AS d WHERE d.ResourceId = r.Id";
 
     /// <summary>The search rule itself: a plain substring of either lowercased key.</summary>
     private const string ScanFilter = "(instr(r.NameKey, $key) > 0 OR instr(r.DescriptionKey, $key) > 0)";
@@ -47,7 +60,7 @@ public sealed partial class SqlitePageQuery
     /// ResourceSearchKeys (reading the index's own Id column costs a lookup in its content table
     /// per candidate); the exact test keeps the scan's semantics.
     /// </summary>
-    private const string IndexedMatches =
+    private const string Matches =
         "FROM ResourceSearch AS s CROSS JOIN ResourceSearchKeys AS k ON k.SearchRowId = s.rowid CROSS JOIN Resources AS r ON r.Id = k.Id " +
         "WHERE s.ResourceSearch MATCH $match AND " + ScanFilter;
 
@@ -67,19 +80,6 @@ public sealed partial class SqlitePageQuery
     }
 
     /// <summary>
-    /// An indexed search: the trigram index and the exact test find the matches once, for the
-    /// count and for the page (the match set comes from the index in its own order, so its
-    /// positions are sorted either way); only the page's rows are then read in full.
-    /// </summary>
-    private static SqlitePageQuery Indexed(int index, string afterCondition) => new(
-        index,
-        $"SELECT COUNT(*) {IndexedMatches}",
-        $"WITH m AS MATERIALIZED (SELECT r.Id, r.TopologicalPosition {IndexedMatches}), " +
-        $"p AS (SELECT Id, TopologicalPosition FROM m {afterCondition}ORDER BY TopologicalPosition LIMIT {Limit} OFFSET $offset) " +
-        $"SELECT {Columns}, (SELECT COUNT(*) FROM m) AS Total FROM p CROSS JOIN Resources AS r ON r.Id = p.Id " +
-        "ORDER BY p.TopologicalPosition");
-
-    /// <summary>
     /// The page size as an expression, not a lone parameter: with the SQLite this build ships
     /// (3.53), a bare <c>LIMIT $limit</c> makes the statement depend on the bound value, so each
     /// binding expires it and the next step prepares it again (one re-preparation per page,
@@ -87,8 +87,9 @@ public sealed partial class SqlitePageQuery
     /// </summary>
     private const string Limit = "($limit + 0)";
 
+    /// <summary>A page row's columns, in the order the reader reads them.</summary>
     private const string Columns =
-        "r.Id, r.Name, r.Description, r.CreatedAt, r.UpdatedAt, r.Version, r.TopologicalPosition, (" + DependencyList + ") AS Dependencies";
+        "r.Id, r.Name, r.Description, r.CreatedAt, r.UpdatedAt, r.Version, r.TopologicalPosition, r." + DependencyIdsOnResources.Column;
 
     /// <summary>Where this shape's prepared statements sit in a read session.</summary>
     public int Index { get; }
@@ -97,6 +98,9 @@ public sealed partial class SqlitePageQuery
 
     /// <summary>Whether the page's last position is read (a search's cursor); a list page's cursor is made from its last item.</summary>
     public bool ReadsPositions { get; private init; } = true;
+
+    /// <summary>Whether the statement gives matches (rowid, position) for <see cref="RowSql"/> rather than page rows.</summary>
+    public bool ReadsMatches { get; private init; }
 
     /// <summary>The count alone, for an empty page (which has no row to carry it).</summary>
     public string CountSql { get; }

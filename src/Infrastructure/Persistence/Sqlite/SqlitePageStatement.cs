@@ -47,6 +47,10 @@ internal sealed unsafe partial class SqlitePageStatement : IDisposable
         }
     }
 
+    /// <summary>Binds <paramref name="value"/> to the parameter at <paramref name="index"/> (from 1).</summary>
+    public void Bind(int index, long value) =>
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(_statement, index, value), _connection.Handle);
+
     /// <inheritdoc cref="Bind(string, long)"/>
     public void Bind(string name, string value)
     {

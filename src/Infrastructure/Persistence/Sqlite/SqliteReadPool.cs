@@ -1,8 +1,6 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.Observability;
@@ -151,6 +149,11 @@ public sealed class SqliteReadPool : IDisposable
 
     private sealed class ReadSession : IDisposable
     {
+        // Page row columns (SqlitePageQuery's Columns), then a page statement's count.
+        private const int PositionColumn = 6;
+        private const int DependenciesColumn = 7;
+        private const int TotalColumn = 8;
+
         private readonly SqliteConnection _connection;
         private readonly SqliteCommand _find;
         private readonly SqliteParameter _id;
@@ -158,8 +161,7 @@ public sealed class SqliteReadPool : IDisposable
         private readonly SqlitePageStatement?[] _pages = new SqlitePageStatement?[SqlitePageQuery.Count];
         private readonly SqliteCommand?[] _counts = new SqliteCommand?[SqlitePageQuery.Count];
         private readonly List<Resource> _items = new(100);
-        private readonly List<Guid> _dependencies = new(8);
-        private readonly List<int> _positions = new(8);
+        private SqlitePageStatement? _row;
 
         public ReadSession(string connectionString)
         {
@@ -223,6 +225,10 @@ public sealed class SqliteReadPool : IDisposable
         {
             var statement = _pages[query.Index] ??= new SqlitePageStatement(_connection, query.PageSql);
             _items.Clear();
+            if (query.ReadsMatches)
+            {
+                return ReadMatches(statement, text!, after as long?, offset, limit);
+            }
             long? total = null;
             long? lastPosition = null;
             try
@@ -232,20 +238,11 @@ public sealed class SqliteReadPool : IDisposable
                 statement.Bind("$offset", offset);
                 while (statement.Step(first: _items.Count == 0))
                 {
-                    _items.Add(new Resource
-                    {
-                        Id = statement.Guid(0),
-                        Name = statement.String(1),
-                        Description = statement.IsNull(2) ? null : statement.String(2),
-                        Dependencies = statement.IsNull(7) ? [] : ParseDependencies(statement.Utf8(7)),
-                        CreatedAt = Timestamps.FromUnixMilliseconds(statement.Int64(3)),
-                        UpdatedAt = Timestamps.FromUnixMilliseconds(statement.Int64(4)),
-                        Version = statement.Int64(5),
-                    });
-                    total ??= statement.Int64(8);
+                    _items.Add(ReadResource(statement));
+                    total ??= statement.Int64(TotalColumn);
                     if (query.ReadsPositions)
                     {
-                        lastPosition = statement.IsNull(6) ? null : statement.Int64(6);
+                        lastPosition = statement.IsNull(PositionColumn) ? null : statement.Int64(PositionColumn);
                     }
                 }
             }
@@ -264,32 +261,82 @@ public sealed class SqliteReadPool : IDisposable
         }
 
         /// <summary>
-        /// The ids of <c>position:id,position:id…</c> in list order. Pairs come in the order of the
-        /// index SQLite reads them from (list order with the DependencyListOrder index, id order
-        /// without it), which no SQL promises for group_concat, so they are sorted here.
+        /// An indexed search page: every match in search order is counted, and the page's rows are
+        /// read by rowid as their matches pass (after <paramref name="after"/>, then past
+        /// <paramref name="offset"/>), while the matches statement keeps the read transaction open.
         /// </summary>
-        private Guid[] ParseDependencies(ReadOnlySpan<byte> pairs)
+        private PageRead ReadMatches(SqlitePageStatement matches, SqliteSearchText text, long? after, int offset, int limit)
         {
-            _positions.Clear();
-            _dependencies.Clear();
-            var rest = pairs;
-            while (rest.Length > 0)
+            var rows = _row ??= new SqlitePageStatement(_connection, SqlitePageQuery.RowSql);
+            long total = 0;
+            long? lastPosition = null;
+            var skip = offset;
+            try
             {
-                var comma = rest.IndexOf((byte)',');
-                var pair = comma < 0 ? rest : rest[..comma];
-                var colon = pair.IndexOf((byte)':');
-                if (!Utf8Parser.TryParse(pair[..colon], out int position, out var consumed) || consumed != colon)
+                Bind(matches, text, after: null);
+                while (matches.Step(first: total == 0))
                 {
-                    throw new FormatException("A dependency position is not a number.");
+                    total++;
+                    if (_items.Count == limit)
+                    {
+                        continue;
+                    }
+                    var position = matches.Int64(1);
+                    if (position <= after || skip-- > 0)
+                    {
+                        continue;
+                    }
+                    rows.Bind(1, matches.Int64(0));
+                    try
+                    {
+                        if (rows.Step(first: false))
+                        {
+                            _items.Add(ReadResource(rows));
+                            lastPosition = position;
+                        }
+                    }
+                    finally
+                    {
+                        rows.Reset();
+                    }
                 }
-                _positions.Add(position);
-                _dependencies.Add(SqlitePageStatement.ParseGuid(pair[(colon + 1)..]));
-                rest = comma < 0 ? [] : rest[(comma + 1)..];
             }
-            var ids = _dependencies.ToArray();
-            if (ids.Length > 1)
+            finally
             {
-                CollectionsMarshal.AsSpan(_positions).Sort(ids.AsSpan());
+                matches.Reset();
+            }
+            return new PageRead(_items.ToArray(), total, lastPosition);
+        }
+
+        private static Resource ReadResource(SqlitePageStatement row) => new()
+        {
+            Id = row.Guid(0),
+            Name = row.String(1),
+            Description = row.IsNull(2) ? null : row.String(2),
+            CreatedAt = Timestamps.FromUnixMilliseconds(row.Int64(3)),
+            UpdatedAt = Timestamps.FromUnixMilliseconds(row.Int64(4)),
+            Version = row.Int64(5),
+            Dependencies = row.IsNull(DependenciesColumn) ? [] : ParseDependencies(row.Utf8(DependenciesColumn)),
+        };
+
+        /// <summary>The ids of <c>id,id,…</c> (the row's DependencyIds, in list order).</summary>
+        private static Guid[] ParseDependencies(ReadOnlySpan<byte> list)
+        {
+            // Every id is 36 characters, and a comma separates two.
+            const int stride = 37;
+            if ((list.Length + 1) % stride != 0)
+            {
+                throw new FormatException("A dependency list is not a list of ids.");
+            }
+            var ids = new Guid[(list.Length + 1) / stride];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                var id = list.Slice(i * stride, stride - 1);
+                if (i > 0 && list[i * stride - 1] != (byte)',')
+                {
+                    throw new FormatException("A dependency list is not a list of ids.");
+                }
+                ids[i] = SqlitePageStatement.ParseGuid(id);
             }
             return ids;
         }
@@ -360,6 +407,7 @@ public sealed class SqliteReadPool : IDisposable
             {
                 command?.Dispose();
             }
+            _row?.Dispose();
             _find.Dispose();
             _connection.Dispose();
         }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
@@ -15,7 +17,7 @@ public sealed class SqliteSearchText
     {
         Key = key;
         Indexed = indexed;
-        MatchExpression = indexed ? CoveringTrigrams(key) : "";
+        MatchExpression = indexed ? FirstAndLastTrigrams(key) : "";
     }
 
     /// <summary>The lowercased text, compared by <c>instr</c> with the stored keys.</summary>
@@ -25,10 +27,11 @@ public sealed class SqliteSearchText
     public bool Indexed { get; }
 
     /// <summary>
-    /// The FTS5 query: trigrams that cover the text (every third one, and the last), all of
-    /// them present, in either key column. A row holding the text holds each of its trigrams, so
-    /// no match is lost; the exact substring test that follows drops the few candidates that hold
-    /// them elsewhere. Half as many doclists as the whole phrase, and no position lists to line up.
+    /// The FTS5 query: the text's first and last trigrams, both present. A row holding the text
+    /// holds each of its trigrams, so no match is lost; the exact substring test that follows
+    /// drops the few candidates that hold the two apart. Each further trigram costs the index a
+    /// doclist per segment and narrows little, and no column filter is needed (the index holds
+    /// only the two key columns).
     /// </summary>
     public string MatchExpression { get; }
 
@@ -51,20 +54,29 @@ public sealed class SqliteSearchText
         return new SqliteSearchText(key, runes >= MinimumIndexedLength);
     }
 
-    private static string CoveringTrigrams(string key)
+    private static string FirstAndLastTrigrams(string key)
     {
-        var runes = key.EnumerateRunes().Select(r => r.ToString()).ToArray();
-        var starts = new List<int>();
-        for (var start = 0; start + MinimumIndexedLength <= runes.Length; start += MinimumIndexedLength)
+        var runes = key.EnumerateRunes().ToArray();
+        var first = Term(runes.AsSpan(0, MinimumIndexedLength));
+        if (runes.Length == MinimumIndexedLength)
         {
-            starts.Add(start);
+            return first;
         }
-        if (starts[^1] != runes.Length - MinimumIndexedLength)
+        return first + " AND " + Term(runes.AsSpan(runes.Length - MinimumIndexedLength));
+    }
+
+    /// <summary>A trigram as an FTS5 string (double quotes doubled inside).</summary>
+    private static string Term(ReadOnlySpan<Rune> trigram)
+    {
+        var text = new StringBuilder(2 + 2 * MinimumIndexedLength * 2).Append('"');
+        foreach (var rune in trigram)
         {
-            starts.Add(runes.Length - MinimumIndexedLength);
+            text.Append(rune.ToString());
+            if (rune.Value == '"')
+            {
+                text.Append('"');
+            }
         }
-        var terms = starts.Select(start =>
-            "\"" + string.Concat(runes.AsSpan(start, MinimumIndexedLength).ToArray()).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
-        return "{NameKey DescriptionKey} : (" + string.Join(" AND ", terms) + ")";
+        return text.Append('"').ToString();
     }
 }

@@ -10,10 +10,11 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 
 /// <summary>
-/// A database written before the dependency-order index gets it when migrated, and its pages
-/// answer exactly what they answered before; page reads then use it.
+/// A database written before the schema that page reads use (the dependency-order index, each
+/// row's copy of its dependency list) gets it when migrated: the pooled page reads on the new
+/// schema answer exactly what EF Core's reads answered on the old one.
 /// </summary>
-public sealed class DependencyListOrderMigrationTests : IAsyncLifetime
+public sealed class PageSchemaMigrationTests : IAsyncLifetime
 {
     private SqliteHarness _harness = null!;
 
@@ -21,14 +22,16 @@ public sealed class DependencyListOrderMigrationTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    [Fact]
-    public async Task Migrating_an_existing_database_adds_the_index_and_keeps_every_page()
+    [Theory]
+    [InlineData("20261202100000_TopologicalPositions")]
+    [InlineData("20261202120000_DependencyListOrder")]
+    public async Task Migrating_an_existing_database_keeps_every_page(string writtenAt)
     {
-        // The harness's database is fully migrated: step back to the schema before the index.
+        // The harness's database is fully migrated: step back to an older schema.
         await using (var db = NewContext())
         {
-            await db.GetService<IMigrator>().MigrateAsync("20261202100000_TopologicalPositions");
-            Assert.Equal(0, await IndexCount(db));
+            await db.GetService<IMigrator>().MigrateAsync(writtenAt);
+            Assert.False(await HasDependencyIdsColumn(db));
         }
         var writer = _harness.CreateRepository(readPool: null);
         var stored = new List<Resource>();
@@ -44,26 +47,29 @@ public sealed class DependencyListOrderMigrationTests : IAsyncLifetime
         var late = Resource.Create(Guid.CreateVersion7(), "late", null, [], Now(35));
         await writer.AddAsync(late, CancellationToken.None);
         await writer.UpdateAsync(stored[10].Update(null, null, [late.Id, stored[0].Id, stored[5].Id], Now(40)), CancellationToken.None);
-        var before = await Pages();
+        // A delete that takes its id out of the lists that held it.
+        await writer.DeleteAsync([stored[4].Id], Now(45), CancellationToken.None);
+        var before = await Pages(writer);
 
         await using (var db = NewContext())
         {
             await db.GetService<IMigrator>().MigrateAsync();
             Assert.Equal(1, await IndexCount(db));
-            var plan = await QueryPlan(SqlitePageQuery.ListByOffset.PageSql);
+            Assert.True(await HasDependencyIdsColumn(db));
+            // Lists are read in order from the index by the read by id and by the triggers.
+            var plan = await QueryPlan(SqliteReadPool.FindByIdSql);
             Assert.Contains(plan, detail => detail.Contains(DependencyListOrder.IndexName, StringComparison.Ordinal));
         }
-        var after = await Pages();
+        using var pool = new SqliteReadPool(_harness.ConnectionString);
+        var after = await Pages(_harness.CreateRepository(pool));
 
         Assert.Equal(before, after);
         Assert.Contains(after, page => page.Contains($"{late.Id},{stored[0].Id},{stored[5].Id}", StringComparison.Ordinal));
     }
 
-    /// <summary>Every page shape through a fresh read pool (new connections see the new schema), as text.</summary>
-    private async Task<List<string>> Pages()
+    /// <summary>Every page shape through <paramref name="repository"/>, as text.</summary>
+    private static async Task<List<string>> Pages(SqliteResourceRepository repository)
     {
-        using var pool = new SqliteReadPool(_harness.ConnectionString);
-        var repository = _harness.CreateRepository(pool);
         var pages = new List<string>();
         foreach (var (offset, limit) in new[] { (0, 100), (3, 7) })
         {
@@ -74,6 +80,11 @@ public sealed class DependencyListOrderMigrationTests : IAsyncLifetime
             var page = await repository.SearchAsync(text, 0, 100, CancellationToken.None);
             pages.Add($"{page.TotalCount}:{Text(page.Items)}");
         }
+        // The indexed search by offset and by cursor, in the middle of its matches.
+        var middle = await repository.SearchAsync("zebrafinch", 2, 4, CancellationToken.None);
+        var next = await repository.SearchAfterAsync("zebrafinch", middle.LastPosition!.Value, 4, CancellationToken.None);
+        pages.Add($"{middle.TotalCount}:{Text(middle.Items)}");
+        pages.Add($"{next.TotalCount}:{Text(next.Items)}");
         return pages;
     }
 
@@ -101,6 +112,9 @@ public sealed class DependencyListOrderMigrationTests : IAsyncLifetime
 
     private ResourceDbContext NewContext() =>
         new(new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(_harness.ConnectionString).Options);
+
+    private static async Task<bool> HasDependencyIdsColumn(DbContext db) => await db.Database.SqlQueryRaw<long>(
+        $"SELECT COUNT(*) AS Value FROM pragma_table_info('Resources') WHERE name = '{DependencyIdsOnResources.Column}'").SingleAsync() == 1;
 
     private static Task<long> IndexCount(DbContext db) => db.Database.SqlQueryRaw<long>(
         $"SELECT COUNT(*) AS Value FROM sqlite_master WHERE type = 'index' AND name = '{DependencyListOrder.IndexName}'").SingleAsync();

@@ -5,28 +5,22 @@ namespace CrudCqrs.Application.Resources;
 
 /// <summary>A resource as clients see it (see docs/api.md); <see cref="ETag"/> travels as a header, not in the body.</summary>
 public sealed record ResourceDto(
-    string Id,
+    Guid Id,
     string Name,
     string? Description,
-    IReadOnlyList<string> Dependencies,
+    IReadOnlyList<Guid> Dependencies,
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
     [JsonIgnore]
     public string ETag { get; init; } = "";
 
-    public static ResourceDto From(Resource resource)
-    {
-        var dependencies = new string[resource.Dependencies.Count];
-        for (var i = 0; i < dependencies.Length; i++)
-        {
-            dependencies[i] = resource.Dependencies[i].ToString();
-        }
-        return new(resource.Id.ToString(), resource.Name, resource.Description, dependencies, resource.CreatedAt.UtcDateTime, resource.UpdatedAt.UtcDateTime)
+    // The DTO shares the domain's dependency list: nothing changes a list once a resource is made.
+    public static ResourceDto From(Resource resource) =>
+        new(resource.Id, resource.Name, resource.Description, resource.Dependencies, resource.CreatedAt.UtcDateTime, resource.UpdatedAt.UtcDateTime)
         {
             ETag = resource.ETag,
         };
-    }
 
     /// <summary>A page's items, mapped without a per-page LINQ pipeline.</summary>
     public static ResourceDto[] FromAll(IReadOnlyList<Resource> resources)

@@ -53,7 +53,7 @@ public sealed class GeneratedClientTests(GeneratedClientFixture fixture) : IClas
         var database = await Client.Api.Resources.PostAsync(new CreateResourceRequest { Name = $"{marker} database", Description = "PostgreSQL" });
         var backend = await Client.Api.Resources.PostAsync(new CreateResourceRequest { Name = $"{marker} backend", Dependencies = [database!.Id] });
 
-        Assert.Equal([database.Id.ToString()!], backend!.Dependencies);
+        Assert.Equal([database.Id], backend!.Dependencies);
         Assert.Equal(TimeSpan.Zero, backend.CreatedAt!.Value.Offset);
         var read = await Client.Api.Resources[backend.Id.ToString()!].GetAsync();
         Assert.Equal($"{marker} backend", read!.Name);

@@ -8,7 +8,7 @@ namespace CrudCqrs.Application.UnitTests.Behaviors;
 
 public sealed class ValidationBehaviorTests
 {
-    private static readonly ResourceDto Reply = new(Guid.NewGuid().ToString(), "reply", null, [], DateTime.UtcNow, DateTime.UtcNow);
+    private static readonly ResourceDto Reply = new(Guid.NewGuid(), "reply", null, [], DateTime.UtcNow, DateTime.UtcNow);
 
     [Fact]
     public async Task An_invalid_message_never_reaches_the_handler()

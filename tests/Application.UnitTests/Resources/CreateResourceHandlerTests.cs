@@ -12,10 +12,9 @@ public sealed class CreateResourceHandlerTests : ResourceHandlerTestBase
         Store.Clock.Now = SqliteHandlers.Start.AddHours(1).AddTicks(12_345);
 
         var created = await Store.Create.Handle(
-            new CreateResourceCommand("  Frontend App ", "  ", [dependency.Id]), CancellationToken.None);
+            new CreateResourceCommand("  Frontend App ", "  ", [dependency.Id.ToString()]), CancellationToken.None);
 
-        Assert.True(Guid.TryParseExact(created.Id, "D", out _));
-        Assert.Equal(created.Id.ToLowerInvariant(), created.Id);
+        Assert.NotEqual(Guid.Empty, created.Id);
         Assert.Equal("Frontend App", created.Name);
         Assert.Null(created.Description);
         Assert.Equal(new[] { dependency.Id }, created.Dependencies);
@@ -50,7 +49,7 @@ public sealed class CreateResourceHandlerTests : ResourceHandlerTestBase
         var unknown3 = Guid.NewGuid();
 
         var error = await Assert.ThrowsAsync<UnknownDependenciesException>(() => Store.Create.Handle(
-            new CreateResourceCommand("new", null, [known0.Id, unknown1.ToString(), known2.Id, unknown3.ToString()]),
+            new CreateResourceCommand("new", null, [known0.Id.ToString(), unknown1.ToString(), known2.Id.ToString(), unknown3.ToString()]),
             CancellationToken.None).AsTask());
 
         Assert.Equal(new Dictionary<int, Guid> { [1] = unknown1, [3] = unknown3 }, error.UnknownByPosition);
@@ -72,7 +71,7 @@ public sealed class CreateResourceHandlerTests : ResourceHandlerTestBase
         var ids = new HashSet<string>();
         for (var i = 0; i < 20; i++)
         {
-            ids.Add((await CreateAsync("same name")).Id);
+            ids.Add((await CreateAsync("same name")).Id.ToString());
         }
 
         Assert.Equal(20, ids.Count);

@@ -18,7 +18,7 @@ public sealed class DeleteResourceHandlerTests : ResourceHandlerTestBase
         var unrelated = await CreateAsync("unrelated", null, other);
         Store.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        Assert.Equal(1, await DeleteAsync(doomed.Id));
+        Assert.Equal(1, await DeleteAsync(doomed.Id.ToString()));
 
         Assert.False(await ExistsAsync(doomed));
         var cleaned = await GetAsync(dependent);
@@ -36,7 +36,7 @@ public sealed class DeleteResourceHandlerTests : ResourceHandlerTestBase
         var doomed = await CreateAsync("doomed");
         var dependent = await CreateAsync("dependent", null, doomed);
 
-        await DeleteAsync(doomed.Id);
+        await DeleteAsync(doomed.Id.ToString());
 
         var cleaned = await GetAsync(dependent);
         Assert.Equal(dependent.UpdatedAt.AddMilliseconds(1), cleaned.UpdatedAt);
@@ -57,7 +57,7 @@ public sealed class DeleteResourceHandlerTests : ResourceHandlerTestBase
         var e = await CreateAsync("e", null, b, survivor);
         var f = await CreateAsync("f", null, a, c);
 
-        Assert.Equal(6, await DeleteAsync(root.Id, cascade: true));
+        Assert.Equal(6, await DeleteAsync(root.Id.ToString(), cascade: true));
 
         foreach (var gone in new[] { root, a, b, c, e, f })
         {
@@ -74,7 +74,7 @@ public sealed class DeleteResourceHandlerTests : ResourceHandlerTestBase
         var dependency = await CreateAsync("dependency");
         var leaf = await CreateAsync("leaf", null, dependency);
 
-        Assert.Equal(1, await DeleteAsync(leaf.Id, cascade: true));
+        Assert.Equal(1, await DeleteAsync(leaf.Id.ToString(), cascade: true));
 
         Assert.False(await ExistsAsync(leaf));
         AssertSameResource(dependency, await GetAsync(dependency));
@@ -86,7 +86,7 @@ public sealed class DeleteResourceHandlerTests : ResourceHandlerTestBase
         var resource = await CreateAsync("resource");
         var dependent = await CreateAsync("dependent", null, resource);
 
-        await Assert.ThrowsAsync<PreconditionFailedException>(() => DeleteAsync(resource.Id, cascade: true, ifMatch: "\"2\""));
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => DeleteAsync(resource.Id.ToString(), cascade: true, ifMatch: "\"2\""));
 
         AssertSameResource(resource, await GetAsync(resource));
         AssertSameResource(dependent, await GetAsync(dependent));
@@ -99,7 +99,7 @@ public sealed class DeleteResourceHandlerTests : ResourceHandlerTestBase
     {
         var resource = await CreateAsync("resource");
 
-        Assert.Equal(1, await DeleteAsync(resource.Id, ifMatch: ifMatch));
+        Assert.Equal(1, await DeleteAsync(resource.Id.ToString(), ifMatch: ifMatch));
         Assert.False(await ExistsAsync(resource));
     }
 
@@ -120,8 +120,8 @@ public sealed class DeleteResourceHandlerTests : ResourceHandlerTestBase
     public async Task Deleting_twice_is_not_found_the_second_time()
     {
         var resource = await CreateAsync("resource");
-        await DeleteAsync(resource.Id);
+        await DeleteAsync(resource.Id.ToString());
 
-        await Assert.ThrowsAsync<ResourceNotFoundException>(() => DeleteAsync(resource.Id));
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => DeleteAsync(resource.Id.ToString()));
     }
 }

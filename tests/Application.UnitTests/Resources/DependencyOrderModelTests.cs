@@ -49,7 +49,7 @@ public sealed class DependencyOrderModelTests
                 var picks = ids.Count == 0 ? [] : step.Picks.Select(p => ids[p % ids.Count]).Distinct().ToArray();
                 if (step.Kind == StepKind.Create || ids.Count == 0)
                 {
-                    ids.Add((await store.Create.Handle(new CreateResourceCommand(Names[step.Name], null, picks), CancellationToken.None)).Id);
+                    ids.Add((await store.Create.Handle(new CreateResourceCommand(Names[step.Name], null, picks), CancellationToken.None)).Id.ToString());
                 }
                 else if (step.Kind == StepKind.Update)
                 {
@@ -66,7 +66,7 @@ public sealed class DependencyOrderModelTests
                 else
                 {
                     await store.Delete.Handle(new DeleteResourceCommand(ids[step.Target % ids.Count], step.Kind == StepKind.CascadeDelete), CancellationToken.None);
-                    var remaining = (await AllAsync(store)).Select(r => r.Id).ToHashSet();
+                    var remaining = (await AllAsync(store)).Select(r => r.Id.ToString()).ToHashSet();
                     ids.RemoveAll(id => !remaining.Contains(id));
                 }
 
@@ -85,7 +85,7 @@ public sealed class DependencyOrderModelTests
         var ids = new List<string>();
         for (var i = 0; i < 40; i++)
         {
-            ids.Add((await first.Create.Handle(new CreateResourceCommand($"node {i}", null, []), CancellationToken.None)).Id);
+            ids.Add((await first.Create.Handle(new CreateResourceCommand($"node {i}", null, []), CancellationToken.None)).Id.ToString());
         }
 
         async Task WriteAsync(UpdateResourceHandler update, int seed)
@@ -149,12 +149,12 @@ public sealed class DependencyOrderModelTests
         await connection.OpenAsync();
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT Id, TopologicalPosition FROM Resources";
-        var positions = new Dictionary<string, long?>();
+        var positions = new Dictionary<Guid, long?>();
         await using (var reader = await query.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                positions[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+                positions[Guid.Parse(reader.GetString(0))] = reader.IsDBNull(1) ? null : reader.GetInt64(1);
             }
         }
         Assert.All(positions.Values, p => Assert.NotNull(p));
@@ -180,7 +180,7 @@ public sealed class DependencyOrderModelTests
             Assert.Equal(byCursor, byOffset);
             Assert.Equal(matches.Count, byCursor.Count);
             Assert.Equal(matches.Order(), byCursor.Order());
-            var seen = new HashSet<string>();
+            var seen = new HashSet<Guid>();
             foreach (var id in byCursor)
             {
                 // Everything it depends on, directly or through non-matching resources, came first.
@@ -192,9 +192,9 @@ public sealed class DependencyOrderModelTests
         Assert.Equal(all.Select(r => r.Id), listed);
     }
 
-    private static async Task<List<string>> WalkAsync(Func<string?, ValueTask<PagedResult>> page)
+    private static async Task<List<Guid>> WalkAsync(Func<string?, ValueTask<PagedResult>> page)
     {
-        var ids = new List<string>();
+        var ids = new List<Guid>();
         string? cursor = null;
         do
         {
@@ -206,9 +206,9 @@ public sealed class DependencyOrderModelTests
         return ids;
     }
 
-    private static async Task<List<string>> WalkByOffsetAsync(Func<int, ValueTask<PagedResult>> page)
+    private static async Task<List<Guid>> WalkByOffsetAsync(Func<int, ValueTask<PagedResult>> page)
     {
-        var ids = new List<string>();
+        var ids = new List<Guid>();
         while (true)
         {
             var result = await page(ids.Count);
@@ -223,10 +223,10 @@ public sealed class DependencyOrderModelTests
     private static async Task<IReadOnlyList<ResourceDto>> AllAsync(SqliteHandlers store) =>
         (await store.List.Handle(new ListResourcesQuery(0, Paging.MaxLimit), CancellationToken.None)).Items;
 
-    private static HashSet<string> Closure(string id, Dictionary<string, IReadOnlyList<string>> dependenciesOf)
+    private static HashSet<Guid> Closure(Guid id, Dictionary<Guid, IReadOnlyList<Guid>> dependenciesOf)
     {
-        var reached = new HashSet<string>();
-        var stack = new Stack<string>(dependenciesOf[id]);
+        var reached = new HashSet<Guid>();
+        var stack = new Stack<Guid>(dependenciesOf[id]);
         while (stack.TryPop(out var next))
         {
             if (reached.Add(next))

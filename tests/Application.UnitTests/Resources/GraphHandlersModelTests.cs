@@ -45,8 +45,8 @@ public sealed class GraphHandlersModelTests
                 if (step.Kind == StepKind.Create || order.Count == 0)
                 {
                     var created = await store.Create.Handle(new CreateResourceCommand("r", null, picks), CancellationToken.None);
-                    model[created.Id] = picks;
-                    order.Add(created.Id);
+                    model[created.Id.ToString()] = picks;
+                    order.Add(created.Id.ToString());
                 }
                 else
                 {
@@ -64,8 +64,8 @@ public sealed class GraphHandlersModelTests
 
                 var stored = await store.List.Handle(new ListResourcesQuery(0, 1000), CancellationToken.None);
                 Assert.Equal(model.Count, stored.TotalCount);
-                Assert.Equal(model.Keys.Order(StringComparer.Ordinal), stored.Items.Select(r => r.Id).Order(StringComparer.Ordinal));
-                Assert.All(stored.Items, r => Assert.Equal(model[r.Id], r.Dependencies));
+                Assert.Equal(model.Keys.Order(StringComparer.Ordinal), stored.Items.Select(r => r.Id.ToString()).Order(StringComparer.Ordinal));
+                Assert.All(stored.Items, r => Assert.Equal(model[r.Id.ToString()], r.Dependencies.Select(d => d.ToString())));
             }
         }, iter: 20, threads: 1);
     }

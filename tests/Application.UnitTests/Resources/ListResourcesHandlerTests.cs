@@ -20,8 +20,8 @@ public sealed class ListResourcesHandlerTests : ResourceHandlerTestBase
         return created;
     }
 
-    private static List<string> ExpectedOrder(IEnumerable<ResourceDto> resources) =>
-        resources.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Select(r => r.Id).ToList();
+    private static List<Guid> ExpectedOrder(IEnumerable<ResourceDto> resources) =>
+        resources.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id.ToString(), StringComparer.Ordinal).Select(r => r.Id).ToList();
 
     [Fact]
     public async Task Lists_by_creation_time_then_id_with_the_total()

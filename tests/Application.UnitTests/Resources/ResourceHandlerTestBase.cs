@@ -10,16 +10,16 @@ public abstract class ResourceHandlerTestBase : IDisposable
     protected SqliteHandlers Store { get; } = new();
 
     protected async Task<ResourceDto> CreateAsync(string name, string? description = null, params ResourceDto[] dependencies) =>
-        await Store.Create.Handle(new CreateResourceCommand(name, description, dependencies.Select(d => d.Id).ToArray()), CancellationToken.None);
+        await Store.Create.Handle(new CreateResourceCommand(name, description, dependencies.Select(d => d.Id.ToString()).ToArray()), CancellationToken.None);
 
     protected async Task<ResourceDto> GetAsync(ResourceDto resource) =>
-        await Store.Get.Handle(new GetResourceQuery(resource.Id), CancellationToken.None);
+        await Store.Get.Handle(new GetResourceQuery(resource.Id.ToString()), CancellationToken.None);
 
     protected async Task<ResourceDto> SetDependenciesAsync(ResourceDto resource, params ResourceDto[] dependencies) =>
-        await Store.Update.Handle(new UpdateResourceCommand(resource.Id, null, null, dependencies.Select(d => d.Id).ToArray()), CancellationToken.None);
+        await Store.Update.Handle(new UpdateResourceCommand(resource.Id.ToString(), null, null, dependencies.Select(d => d.Id.ToString()).ToArray()), CancellationToken.None);
 
     protected async Task<bool> ExistsAsync(ResourceDto resource) =>
-        await Store.Repository.FindAsync(Guid.Parse(resource.Id), CancellationToken.None) is not null;
+        await Store.Repository.FindAsync(resource.Id, CancellationToken.None) is not null;
 
     /// <summary>Field by field: the record's own equality compares the dependency lists by reference.</summary>
     protected static void AssertSameResource(ResourceDto expected, ResourceDto actual)

@@ -47,7 +47,7 @@ public sealed class ResourceIdSpellingHandlerTests : ResourceHandlerTestBase
         var created = await CreateAsync("name");
 
         await Assert.ThrowsAsync<Domain.Resources.ResourceNotFoundException>(() =>
-            Store.Get.Handle(new Application.Resources.GetResource.GetResourceQuery(created.Id.ToUpperInvariant()), CancellationToken.None).AsTask());
+            Store.Get.Handle(new Application.Resources.GetResource.GetResourceQuery(created.Id.ToString().ToUpperInvariant()), CancellationToken.None).AsTask());
     }
 
     // Earlier than the other tests' clocks: ids only ever count up in a process, so a later

@@ -94,7 +94,7 @@ public sealed class SearchResourcesHandlerTests : ResourceHandlerTestBase
 
         var found = await SearchAsync("twin");
 
-        Assert.Equal(created.Select(r => r.Id).Order(StringComparer.Ordinal), found.Items.Select(r => r.Id));
+        Assert.Equal(created.Select(r => r.Id.ToString()).Order(StringComparer.Ordinal), found.Items.Select(r => r.Id.ToString()));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
         var original = await CreateAsync("name", "description", dependency);
         Store.Clock.Advance(TimeSpan.FromSeconds(5));
 
-        var renamed = await UpdateAsync(new UpdateResourceCommand(original.Id, "  renamed ", null, null));
+        var renamed = await UpdateAsync(new UpdateResourceCommand(original.Id.ToString(), "  renamed ", null, null));
 
         Assert.Equal("renamed", renamed.Name);
         Assert.Equal("description", renamed.Description);
@@ -26,13 +26,13 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
         Assert.Equal("\"2\"", renamed.ETag);
         AssertSameResource(renamed, await GetAsync(original));
 
-        var redescribed = await UpdateAsync(new UpdateResourceCommand(original.Id, null, " new description ", null));
+        var redescribed = await UpdateAsync(new UpdateResourceCommand(original.Id.ToString(), null, " new description ", null));
         Assert.Equal("renamed", redescribed.Name);
         Assert.Equal("new description", redescribed.Description);
         Assert.Equal(new[] { dependency.Id }, redescribed.Dependencies);
         Assert.Equal("\"3\"", redescribed.ETag);
 
-        var cleared = await UpdateAsync(new UpdateResourceCommand(original.Id, null, null, []));
+        var cleared = await UpdateAsync(new UpdateResourceCommand(original.Id.ToString(), null, null, []));
         Assert.Empty(cleared.Dependencies);
         Assert.Equal("renamed", cleared.Name);
         Assert.Equal("new description", cleared.Description);
@@ -47,7 +47,7 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
     {
         var original = await CreateAsync("name", "description");
 
-        var updated = await UpdateAsync(new UpdateResourceCommand(original.Id, null, description, null));
+        var updated = await UpdateAsync(new UpdateResourceCommand(original.Id.ToString(), null, description, null));
 
         Assert.Null(updated.Description);
         Assert.Null((await GetAsync(original)).Description);
@@ -58,8 +58,8 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
     {
         var original = await CreateAsync("name");
 
-        var first = await UpdateAsync(new UpdateResourceCommand(original.Id, "one", null, null));
-        var second = await UpdateAsync(new UpdateResourceCommand(original.Id, "two", null, null));
+        var first = await UpdateAsync(new UpdateResourceCommand(original.Id.ToString(), "one", null, null));
+        var second = await UpdateAsync(new UpdateResourceCommand(original.Id.ToString(), "two", null, null));
 
         Assert.Equal(original.UpdatedAt.AddMilliseconds(1), first.UpdatedAt);
         Assert.Equal(original.UpdatedAt.AddMilliseconds(2), second.UpdatedAt);
@@ -89,9 +89,9 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
         var unrelated = await CreateAsync("unrelated");
 
         var error = await Assert.ThrowsAsync<CircularDependencyException>(() =>
-            UpdateAsync(new UpdateResourceCommand(a.Id, "renamed", null, [unrelated.Id, c.Id])));
+            UpdateAsync(new UpdateResourceCommand(a.Id.ToString(), "renamed", null, [unrelated.Id.ToString(), c.Id.ToString()])));
 
-        Assert.Equal(new[] { a.Id, c.Id, b.Id, a.Id }, error.Cycle.Select(id => id.ToString()));
+        Assert.Equal(new[] { a.Id, c.Id, b.Id, a.Id }, error.Cycle);
         AssertSameResource(a, await GetAsync(a));
     }
 
@@ -105,9 +105,9 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
         var d = await CreateAsync("d", null, c, a);
 
         var error = await Assert.ThrowsAsync<CircularDependencyException>(() =>
-            UpdateAsync(new UpdateResourceCommand(a.Id, null, null, [d.Id])));
+            UpdateAsync(new UpdateResourceCommand(a.Id.ToString(), null, null, [d.Id.ToString()])));
 
-        Assert.Equal(new[] { a.Id, d.Id, a.Id }, error.Cycle.Select(id => id.ToString()));
+        Assert.Equal(new[] { a.Id, d.Id, a.Id }, error.Cycle);
     }
 
     [Fact]
@@ -116,9 +116,9 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
         var a = await CreateAsync("a");
 
         var error = await Assert.ThrowsAsync<CircularDependencyException>(() =>
-            UpdateAsync(new UpdateResourceCommand(a.Id, null, null, [a.Id])));
+            UpdateAsync(new UpdateResourceCommand(a.Id.ToString(), null, null, [a.Id.ToString()])));
 
-        Assert.Equal(new[] { a.Id, a.Id }, error.Cycle.Select(id => id.ToString()));
+        Assert.Equal(new[] { a.Id, a.Id }, error.Cycle);
         AssertSameResource(a, await GetAsync(a));
     }
 
@@ -145,7 +145,7 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
         var missing = Guid.NewGuid();
 
         var error = await Assert.ThrowsAsync<UnknownDependenciesException>(() =>
-            UpdateAsync(new UpdateResourceCommand(b.Id, "renamed", null, [a.Id, missing.ToString()])));
+            UpdateAsync(new UpdateResourceCommand(b.Id.ToString(), "renamed", null, [a.Id.ToString(), missing.ToString()])));
 
         Assert.Equal(new Dictionary<int, Guid> { [1] = missing }, error.UnknownByPosition);
         AssertSameResource(b, await GetAsync(b));
@@ -163,9 +163,9 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
         var resource = await CreateAsync("resource", "description");
 
         var error = await Assert.ThrowsAsync<PreconditionFailedException>(() =>
-            UpdateAsync(new UpdateResourceCommand(resource.Id, "renamed", "changed", [a.Id], ifMatch)));
+            UpdateAsync(new UpdateResourceCommand(resource.Id.ToString(), "renamed", "changed", [a.Id.ToString()], ifMatch)));
 
-        Assert.Equal(resource.Id, error.ResourceId.ToString());
+        Assert.Equal(resource.Id, error.ResourceId);
         AssertSameResource(resource, await GetAsync(resource));
     }
 
@@ -177,7 +177,7 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
     {
         var resource = await CreateAsync("resource");
 
-        var updated = await UpdateAsync(new UpdateResourceCommand(resource.Id, "renamed", null, null, ifMatch));
+        var updated = await UpdateAsync(new UpdateResourceCommand(resource.Id.ToString(), "renamed", null, null, ifMatch));
 
         Assert.Equal("renamed", updated.Name);
         Assert.Equal("\"2\"", updated.ETag);
@@ -187,10 +187,10 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
     public async Task The_ETag_of_the_previous_version_no_longer_matches()
     {
         var resource = await CreateAsync("resource");
-        await UpdateAsync(new UpdateResourceCommand(resource.Id, "first", null, null, resource.ETag));
+        await UpdateAsync(new UpdateResourceCommand(resource.Id.ToString(), "first", null, null, resource.ETag));
 
         await Assert.ThrowsAsync<PreconditionFailedException>(() =>
-            UpdateAsync(new UpdateResourceCommand(resource.Id, "second", null, null, resource.ETag)));
+            UpdateAsync(new UpdateResourceCommand(resource.Id.ToString(), "second", null, null, resource.ETag)));
 
         Assert.Equal("first", (await GetAsync(resource)).Name);
     }

@@ -29,7 +29,7 @@ public sealed class TracingBehaviorTests : IDisposable
         {
             scopeSeenByHandler = OperationScope.Current;
             OperationFacts.SetResourceId(id);
-            return ValueTask.FromResult(new ResourceDto(id.ToString(), "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
+            return ValueTask.FromResult(new ResourceDto(id, "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
         }, CancellationToken.None);
 
         var span = Assert.Single(_harness.OwnSpans, s => s.Source.Name == CrudTelemetry.SourceName);
@@ -98,7 +98,7 @@ public sealed class TracingBehaviorTests : IDisposable
             using (OperationFacts.StartStep("cycle_check"))
             {
             }
-            return ValueTask.FromResult(new ResourceDto("x", "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
+            return ValueTask.FromResult(new ResourceDto(Guid.Empty, "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
         }, CancellationToken.None);
 
         var operation = Assert.Single(_harness.OwnSpans, s => s.DisplayName == "read_resource");
@@ -138,7 +138,7 @@ public sealed class MetricsBehaviorTests : IDisposable
                 behavior.Handle(m, (_, _) =>
                 {
                     OperationFacts.SetCreated(Guid.NewGuid());
-                    return ValueTask.FromResult(new ResourceDto("x", "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
+                    return ValueTask.FromResult(new ResourceDto(Guid.Empty, "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
                 }, ct), CancellationToken.None);
         }
 
@@ -194,7 +194,7 @@ public sealed class LoggingBehaviorTests : IDisposable
             behavior.Handle(m, (_, _) =>
             {
                 OperationFacts.SetResourceId(id);
-                return ValueTask.FromResult(new ResourceDto(id.ToString(), "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
+                return ValueTask.FromResult(new ResourceDto(id, "n", null, [], DateTime.UtcNow, DateTime.UtcNow));
             }, ct), CancellationToken.None);
 
         Assert.Equal(2, _logger.Entries.Count);

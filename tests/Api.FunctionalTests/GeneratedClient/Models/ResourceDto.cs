@@ -17,10 +17,10 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Models
         /// <summary>Ids of the resources this one depends on, in the order sent.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<string>? Dependencies { get; set; }
+        public List<Guid?>? Dependencies { get; set; }
 #nullable restore
 #else
-        public List<string> Dependencies { get; set; }
+        public List<Guid?> Dependencies { get; set; }
 #endif
         /// <summary>The description property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -61,7 +61,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
-                { "dependencies", n => { Dependencies = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "dependencies", n => { Dependencies = n.GetCollectionOfPrimitiveValues<Guid?>()?.AsList(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
@@ -76,7 +76,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
-            writer.WriteCollectionOfPrimitiveValues<string>("dependencies", Dependencies);
+            writer.WriteCollectionOfPrimitiveValues<Guid?>("dependencies", Dependencies);
             writer.WriteStringValue("description", Description);
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("name", Name);

@@ -24,9 +24,11 @@ public sealed class SqliteWriteStatements : IDisposable
     // The unique index on the position makes MAX a single seek.
     internal const string NextPositionSql = "SELECT COALESCE(MAX(TopologicalPosition), 0) + 1 FROM Resources";
 
+    // The row carries its dependency list from the start, so the triggers that keep that copy
+    // have nothing to rewrite when the edges follow (migration DependencyIdsOnResources).
     internal const string InsertResourceSql =
-        "INSERT INTO Resources (Id, Name, NameKey, Description, DescriptionKey, CreatedAt, UpdatedAt, Version, TopologicalPosition) " +
-        "VALUES ($id, $name, $nameKey, $description, $descriptionKey, $createdAt, $updatedAt, $version, $position)";
+        "INSERT INTO Resources (Id, Name, NameKey, Description, DescriptionKey, CreatedAt, UpdatedAt, Version, TopologicalPosition, DependencyIds) " +
+        "VALUES ($id, $name, $nameKey, $description, $descriptionKey, $createdAt, $updatedAt, $version, $position, $dependencyIds)";
 
     // One statement for the whole list, in list order: json_each's key is the index.
     internal const string InsertDependenciesSql =
@@ -47,7 +49,7 @@ public sealed class SqliteWriteStatements : IDisposable
         _findExisting = Command(FindExistingSql, "$ids");
         _nextPosition = Command(NextPositionSql);
         _insertResource = Command(InsertResourceSql,
-            "$id", "$name", "$nameKey", "$description", "$descriptionKey", "$createdAt", "$updatedAt", "$version", "$position");
+            "$id", "$name", "$nameKey", "$description", "$descriptionKey", "$createdAt", "$updatedAt", "$version", "$position", "$dependencyIds");
         _insertDependencies = Command(InsertDependenciesSql, "$id", "$dependsOn");
     }
 
@@ -86,7 +88,8 @@ public sealed class SqliteWriteStatements : IDisposable
         {
             Bind(_insertResource, transaction,
                 record.Id, record.Name, record.NameKey, record.Description, record.DescriptionKey,
-                record.CreatedAt, record.UpdatedAt, record.Version, record.TopologicalPosition).ExecuteNonQuery();
+                record.CreatedAt, record.UpdatedAt, record.Version, record.TopologicalPosition,
+                record.Dependencies.Count == 0 ? null : string.Join(',', record.Dependencies.Select(d => d.DependsOnId))).ExecuteNonQuery();
         }
         if (record.Dependencies.Count == 0)
         {

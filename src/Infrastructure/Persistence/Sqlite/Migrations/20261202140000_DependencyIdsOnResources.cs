@@ -11,7 +11,8 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations
     /// which was half of a list page's SQLite time. ResourceDependencies stays the source of truth
     /// (foreign keys, reverse lookups, the cycle check); triggers on it rewrite the copy in the
     /// same statement, so every writer (the prepared creates, EF Core's updates and deletes, a
-    /// foreign key's cascade) keeps the two in step. Raw SQL like <see cref="DependencyListOrder"/>:
+    /// foreign key's cascade) keeps the two in step; a rewrite is a row update per edge, so the
+    /// prepared create, the common write, puts the list in its row itself. Raw SQL like <see cref="DependencyListOrder"/>:
     /// only the page statements read the column, and the EF model does not change.
     /// </summary>
     [DbContext(typeof(ResourceDbContext))]
@@ -26,7 +27,11 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations
 
         private static readonly string[] Triggers =
         [
-            $"CREATE TRIGGER ResourceDependencies_List_Insert AFTER INSERT ON ResourceDependencies BEGIN {Rewrite("new")} END;",
+            // A create writes its row with the list already in it (SqliteWriteStatements): an edge
+            // found at its place in the list (ids are 36 characters, then a comma) rewrites nothing.
+            "CREATE TRIGGER ResourceDependencies_List_Insert AFTER INSERT ON ResourceDependencies " +
+            $"WHEN (SELECT substr(r.{Column}, 37 * new.Position + 1, 36) FROM Resources AS r WHERE r.Id = new.ResourceId) IS NOT new.DependsOnId " +
+            $"BEGIN {Rewrite("new")} END;",
             $"CREATE TRIGGER ResourceDependencies_List_Delete AFTER DELETE ON ResourceDependencies BEGIN {Rewrite("old")} END;",
             // A moved position rewrites the list; an edge moved to another resource (no writer does
             // this today) rewrites the one it left as well.

@@ -11,9 +11,10 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations
     /// which was half of a list page's SQLite time. ResourceDependencies stays the source of truth
     /// (foreign keys, reverse lookups, the cycle check); triggers on it rewrite the copy in the
     /// same statement, so every writer (the prepared creates, EF Core's updates and deletes, a
-    /// foreign key's cascade) keeps the two in step; a rewrite is a row update per edge, so the
-    /// prepared create, the common write, puts the list in its row itself. Raw SQL like <see cref="DependencyListOrder"/>:
-    /// only the page statements read the column, and the EF model does not change.
+    /// foreign key's cascade) keeps the two in step. A rewrite is a row update per edge, so the
+    /// prepared create, the common write, puts the list in its row itself. Raw SQL like
+    /// <see cref="DependencyListOrder"/>: only the page statements read the column, and the EF
+    /// model does not change.
     /// </summary>
     [DbContext(typeof(ResourceDbContext))]
     [Migration("20261202140000_DependencyIdsOnResources")]

@@ -114,8 +114,9 @@ public sealed class DependencyOrderModelTests
     }
 
     /// <summary>
-    /// Each row's copy of its dependency list (what pages read) is the list its edges give, in
-    /// list order, whichever write path changed them: creates, updates, deletes and cascades.
+    /// Each row's copy of its dependency list (what pages read) holds exactly the
+    /// <c>position:id</c> pairs of its edges, whichever write path changed them: creates, updates,
+    /// deletes and cascades.
     /// </summary>
     private static async Task AssertStoredListsAgreeWithTheEdgesAsync(SqliteHandlers store)
     {
@@ -124,21 +125,23 @@ public sealed class DependencyOrderModelTests
         var edges = new Dictionary<string, List<string>>();
         await using (var query = connection.CreateCommand())
         {
-            query.CommandText = "SELECT ResourceId, DependsOnId FROM ResourceDependencies ORDER BY ResourceId, Position";
+            query.CommandText = "SELECT ResourceId, Position, DependsOnId FROM ResourceDependencies";
             await using var reader = await query.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                (edges.TryGetValue(reader.GetString(0), out var list) ? list : edges[reader.GetString(0)] = []).Add(reader.GetString(1));
+                (edges.TryGetValue(reader.GetString(0), out var list) ? list : edges[reader.GetString(0)] = [])
+                    .Add($"{reader.GetInt64(1)}:{reader.GetString(2)}");
             }
         }
         await using (var query = connection.CreateCommand())
         {
-            query.CommandText = "SELECT Id, DependencyIds FROM Resources";
+            query.CommandText = "SELECT Id, DependencyList FROM Resources";
             await using var reader = await query.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                var expected = edges.TryGetValue(reader.GetString(0), out var list) ? string.Join(",", list) : null;
-                Assert.Equal(expected, reader.IsDBNull(1) ? null : reader.GetString(1));
+                var expected = edges.TryGetValue(reader.GetString(0), out var list) ? list.Order(StringComparer.Ordinal) : null;
+                var stored = reader.IsDBNull(1) ? null : reader.GetString(1).Split(',').Order(StringComparer.Ordinal);
+                Assert.Equal(expected, stored);
             }
         }
     }

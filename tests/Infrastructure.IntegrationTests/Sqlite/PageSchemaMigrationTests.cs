@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.IntegrationTests.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
@@ -14,7 +15,7 @@ namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 /// row's copy of its dependency list) gets it when migrated: the pooled page reads on the new
 /// schema answer exactly what EF Core's reads answered on the old one.
 /// </summary>
-public sealed class PageSchemaMigrationTests : IAsyncLifetime
+public sealed partial class PageSchemaMigrationTests : IAsyncLifetime
 {
     private SqliteHarness _harness = null!;
 
@@ -31,7 +32,7 @@ public sealed class PageSchemaMigrationTests : IAsyncLifetime
         await using (var db = NewContext())
         {
             await db.GetService<IMigrator>().MigrateAsync(writtenAt);
-            Assert.False(await HasDependencyIdsColumn(db));
+            Assert.False(await HasDependencyListColumn(db));
         }
         var writer = _harness.CreateRepository(readPool: null);
         var stored = new List<Resource>();
@@ -55,7 +56,7 @@ public sealed class PageSchemaMigrationTests : IAsyncLifetime
         {
             await db.GetService<IMigrator>().MigrateAsync();
             Assert.Equal(1, await IndexCount(db));
-            Assert.True(await HasDependencyIdsColumn(db));
+            Assert.True(await HasDependencyListColumn(db));
             // Lists are read in order from the index by the read by id and by the triggers.
             var plan = await QueryPlan(SqliteReadPool.FindByIdSql);
             Assert.Contains(plan, detail => detail.Contains(DependencyListOrder.IndexName, StringComparison.Ordinal));
@@ -66,6 +67,31 @@ public sealed class PageSchemaMigrationTests : IAsyncLifetime
         Assert.Equal(before, after);
         Assert.Contains(after, page => page.Contains($"{late.Id},{stored[0].Id},{stored[5].Id}", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_schema_uses_no_syntax_that_sqlite_before_3_44_cannot_parse()
+    {
+        // Every SQLite that opens the file parses all of its schema (Debian 12's sqlite3 and
+        // Python's sqlite3 are 3.40): an aggregate's own ORDER BY there makes the whole file
+        // unreadable to them, not just the one trigger.
+        await using var connection = new SqliteConnection(_harness.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL";
+        var objects = new List<(string Name, string Sql)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                objects.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        Assert.Contains(objects, o => o.Name == "ResourceDependencies_List_Insert");
+        Assert.All(objects, o => Assert.DoesNotMatch(OrderedAggregate(), o.Sql));
+    }
+
+    [GeneratedRegex(@"(group_concat|json_group_array|string_agg)\s*\([^()]*ORDER\s+BY", RegexOptions.IgnoreCase)]
+    private static partial Regex OrderedAggregate();
 
     /// <summary>Every page shape through <paramref name="repository"/>, as text.</summary>
     private static async Task<List<string>> Pages(SqliteResourceRepository repository)
@@ -113,8 +139,8 @@ public sealed class PageSchemaMigrationTests : IAsyncLifetime
     private ResourceDbContext NewContext() =>
         new(new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(_harness.ConnectionString).Options);
 
-    private static async Task<bool> HasDependencyIdsColumn(DbContext db) => await db.Database.SqlQueryRaw<long>(
-        $"SELECT COUNT(*) AS Value FROM pragma_table_info('Resources') WHERE name = '{DependencyIdsOnResources.Column}'").SingleAsync() == 1;
+    private static async Task<bool> HasDependencyListColumn(DbContext db) => await db.Database.SqlQueryRaw<long>(
+        $"SELECT COUNT(*) AS Value FROM pragma_table_info('Resources') WHERE name = '{DependencyListOnResources.Column}'").SingleAsync() == 1;
 
     private static Task<long> IndexCount(DbContext db) => db.Database.SqlQueryRaw<long>(
         $"SELECT COUNT(*) AS Value FROM sqlite_master WHERE type = 'index' AND name = '{DependencyListOrder.IndexName}'").SingleAsync();

@@ -10,7 +10,7 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 /// </summary>
 /// <remarks>
 /// One statement reads a page: its rows in index order up to the limit, each with the dependency
-/// ids its row carries (the DependencyIdsOnResources migration), and the count as an uncorrelated
+/// list its row carries (the DependencyListOnResources migration), and the count as an uncorrelated
 /// scalar subquery that SQLite evaluates once. One statement reads one snapshot, so the page and
 /// its count agree without a transaction; nothing past the page is read except what the count
 /// needs. An indexed search is the exception: see <see cref="RowSql"/>.
@@ -89,7 +89,7 @@ public sealed partial class SqlitePageQuery
 
     /// <summary>A page row's columns, in the order the reader reads them.</summary>
     private const string Columns =
-        "r.Id, r.Name, r.Description, r.CreatedAt, r.UpdatedAt, r.Version, r.TopologicalPosition, r." + DependencyIdsOnResources.Column;
+        "r.Id, r.Name, r.Description, r.CreatedAt, r.UpdatedAt, r.Version, r.TopologicalPosition, r." + DependencyListOnResources.Column;
 
     /// <summary>Where this shape's prepared statements sit in a read session.</summary>
     public int Index { get; }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -319,24 +320,31 @@ public sealed class SqliteReadPool : IDisposable
             Dependencies = row.IsNull(DependenciesColumn) ? [] : ParseDependencies(row.Utf8(DependenciesColumn)),
         };
 
-        /// <summary>The ids of <c>id,id,…</c> (the row's DependencyIds, in list order).</summary>
-        private static Guid[] ParseDependencies(ReadOnlySpan<byte> list)
+        /// <summary>
+        /// The ids of the row's <c>position:id,position:id…</c> pairs, in list order: the pairs
+        /// come in no promised order, so they are sorted by position here.
+        /// </summary>
+        private static Guid[] ParseDependencies(ReadOnlySpan<byte> pairs)
         {
-            // Every id is 36 characters, and a comma separates two.
-            const int stride = 37;
-            if ((list.Length + 1) % stride != 0)
+            var count = pairs.Count((byte)',') + 1;
+            var ids = new Guid[count];
+            Span<int> positions = count <= 128 ? stackalloc int[count] : new int[count];
+            var rest = pairs;
+            for (var i = 0; i < count; i++)
             {
-                throw new FormatException("A dependency list is not a list of ids.");
-            }
-            var ids = new Guid[(list.Length + 1) / stride];
-            for (var i = 0; i < ids.Length; i++)
-            {
-                var id = list.Slice(i * stride, stride - 1);
-                if (i > 0 && list[i * stride - 1] != (byte)',')
+                var comma = rest.IndexOf((byte)',');
+                var pair = comma < 0 ? rest : rest[..comma];
+                var colon = pair.IndexOf((byte)':');
+                if (colon <= 0 || !Utf8Parser.TryParse(pair[..colon], out positions[i], out var consumed) || consumed != colon)
                 {
-                    throw new FormatException("A dependency list is not a list of ids.");
+                    throw new FormatException("A dependency list is not a list of position:id pairs.");
                 }
-                ids[i] = SqlitePageStatement.ParseGuid(id);
+                ids[i] = SqlitePageStatement.ParseGuid(pair[(colon + 1)..]);
+                rest = comma < 0 ? [] : rest[(comma + 1)..];
+            }
+            if (count > 1)
+            {
+                positions.Sort(ids.AsSpan());
             }
             return ids;
         }

@@ -25,10 +25,10 @@ public sealed class SqliteWriteStatements : IDisposable
     internal const string NextPositionSql = "SELECT COALESCE(MAX(TopologicalPosition), 0) + 1 FROM Resources";
 
     // The row carries its dependency list from the start, so the triggers that keep that copy
-    // have nothing to rewrite when the edges follow (migration DependencyIdsOnResources).
+    // have nothing to rewrite when the edges follow (migration DependencyListOnResources).
     internal const string InsertResourceSql =
-        "INSERT INTO Resources (Id, Name, NameKey, Description, DescriptionKey, CreatedAt, UpdatedAt, Version, TopologicalPosition, DependencyIds) " +
-        "VALUES ($id, $name, $nameKey, $description, $descriptionKey, $createdAt, $updatedAt, $version, $position, $dependencyIds)";
+        "INSERT INTO Resources (Id, Name, NameKey, Description, DescriptionKey, CreatedAt, UpdatedAt, Version, TopologicalPosition, DependencyList) " +
+        "VALUES ($id, $name, $nameKey, $description, $descriptionKey, $createdAt, $updatedAt, $version, $position, $dependencyList)";
 
     // One statement for the whole list, in list order: json_each's key is the index.
     internal const string InsertDependenciesSql =
@@ -49,7 +49,7 @@ public sealed class SqliteWriteStatements : IDisposable
         _findExisting = Command(FindExistingSql, "$ids");
         _nextPosition = Command(NextPositionSql);
         _insertResource = Command(InsertResourceSql,
-            "$id", "$name", "$nameKey", "$description", "$descriptionKey", "$createdAt", "$updatedAt", "$version", "$position", "$dependencyIds");
+            "$id", "$name", "$nameKey", "$description", "$descriptionKey", "$createdAt", "$updatedAt", "$version", "$position", "$dependencyList");
         _insertDependencies = Command(InsertDependenciesSql, "$id", "$dependsOn");
     }
 
@@ -89,7 +89,7 @@ public sealed class SqliteWriteStatements : IDisposable
             Bind(_insertResource, transaction,
                 record.Id, record.Name, record.NameKey, record.Description, record.DescriptionKey,
                 record.CreatedAt, record.UpdatedAt, record.Version, record.TopologicalPosition,
-                record.Dependencies.Count == 0 ? null : string.Join(',', record.Dependencies.Select(d => d.DependsOnId))).ExecuteNonQuery();
+                DependencyList(record)).ExecuteNonQuery();
         }
         if (record.Dependencies.Count == 0)
         {
@@ -101,6 +101,10 @@ public sealed class SqliteWriteStatements : IDisposable
             Bind(_insertDependencies, transaction, record.Id, dependsOn).ExecuteNonQuery();
         }
     }
+
+    /// <summary>The row's <c>position:id</c> pairs, as the triggers would write them; null for none.</summary>
+    private static string? DependencyList(ResourceRecord record) =>
+        record.Dependencies.Count == 0 ? null : string.Join(',', record.Dependencies.Select(d => $"{d.Position}:{d.DependsOnId}"));
 
     private static SqliteCommand Bind(SqliteCommand command, SqliteTransaction transaction, params object?[] values)
     {

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations
 {
     /// <summary>
-    /// Each resource row carries its dependency ids in list order (decisions/013): a page reads
+    /// Each resource row carries its dependency list (decisions/013): a page reads
     /// one row per resource instead of a correlated subquery into ResourceDependencies per row,
     /// which was half of a list page's SQLite time. ResourceDependencies stays the source of truth
     /// (foreign keys, reverse lookups, the cycle check); triggers on it rewrite the copy in the
@@ -17,21 +17,28 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations
     /// model does not change.
     /// </summary>
     [DbContext(typeof(ResourceDbContext))]
-    [Migration("20261202140000_DependencyIdsOnResources")]
-    public partial class DependencyIdsOnResources : Migration
+    [Migration("20261202140000_DependencyListOnResources")]
+    public partial class DependencyListOnResources : Migration
     {
-        public const string Column = "DependencyIds";
+        public const string Column = "DependencyList";
 
-        /// <summary>The ids of <c>{0}</c>'s dependencies, comma-separated, in list order; NULL when it has none.</summary>
+        /// <summary>
+        /// <c>{0}</c>'s dependencies as <c>position:id</c> pairs separated by commas, in no
+        /// particular order (the reader sorts them); NULL when it has none. Positions travel with
+        /// the ids because the schema must stay readable by SQLite before 3.44, which cannot parse
+        /// an ordered aggregate, and no older form promises group_concat's order.
+        /// </summary>
         private const string ListOf =
-            "(SELECT group_concat(d.DependsOnId, ',' ORDER BY d.Position) FROM ResourceDependencies AS d WHERE d.ResourceId = {0})";
+            "(SELECT group_concat(d.Position || ':' || d.DependsOnId, ',') FROM ResourceDependencies AS d WHERE d.ResourceId = {0})";
 
         private static readonly string[] Triggers =
         [
             // A create writes its row with the list already in it (SqliteWriteStatements): an edge
-            // found at its place in the list (ids are 36 characters, then a comma) rewrites nothing.
+            // whose pair is already in the list rewrites nothing. Any other insert finds its pair
+            // missing, since a list always holds exactly the pairs of the edges it was made from.
             "CREATE TRIGGER ResourceDependencies_List_Insert AFTER INSERT ON ResourceDependencies " +
-            $"WHEN (SELECT substr(r.{Column}, 37 * new.Position + 1, 36) FROM Resources AS r WHERE r.Id = new.ResourceId) IS NOT new.DependsOnId " +
+            $"WHEN instr(',' || coalesce((SELECT r.{Column} FROM Resources AS r WHERE r.Id = new.ResourceId), '') || ',', " +
+            "',' || new.Position || ':' || new.DependsOnId || ',') = 0 " +
             $"BEGIN {Rewrite("new")} END;",
             $"CREATE TRIGGER ResourceDependencies_List_Delete AFTER DELETE ON ResourceDependencies BEGIN {Rewrite("old")} END;",
             // A moved position rewrites the list; an edge moved to another resource (no writer does

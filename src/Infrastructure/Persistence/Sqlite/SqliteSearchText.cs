@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
@@ -56,27 +54,12 @@ public sealed class SqliteSearchText
 
     private static string FirstAndLastTrigrams(string key)
     {
-        var runes = key.EnumerateRunes().ToArray();
-        var first = Term(runes.AsSpan(0, MinimumIndexedLength));
-        if (runes.Length == MinimumIndexedLength)
-        {
-            return first;
-        }
-        return first + " AND " + Term(runes.AsSpan(runes.Length - MinimumIndexedLength));
+        var runes = key.EnumerateRunes().Select(r => r.ToString()).ToArray();
+        var first = Term(runes[..MinimumIndexedLength]);
+        return runes.Length == MinimumIndexedLength ? first : first + " AND " + Term(runes[^MinimumIndexedLength..]);
     }
 
     /// <summary>A trigram as an FTS5 string (double quotes doubled inside).</summary>
-    private static string Term(ReadOnlySpan<Rune> trigram)
-    {
-        var text = new StringBuilder(2 + 2 * MinimumIndexedLength * 2).Append('"');
-        foreach (var rune in trigram)
-        {
-            text.Append(rune.ToString());
-            if (rune.Value == '"')
-            {
-                text.Append('"');
-            }
-        }
-        return text.Append('"').ToString();
-    }
+    private static string Term(string[] trigram) =>
+        "\"" + string.Concat(trigram).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -47,6 +47,6 @@ public static class ErrorTypes
 
     public static string Of(Exception exception) => Errors.ErrorKinds.Of(exception).ErrorType;
 
-    /// <summary>Failures the client caused; logged as warnings, not errors.</summary>
+    /// <summary>Failures the client caused: refusals, logged as outcomes, not errors.</summary>
     public static bool IsClientError(string errorType) => Errors.ErrorKinds.ForErrorType(errorType).IsClientError;
 }

@@ -10,6 +10,6 @@ namespace CrudCqrs.Application.Errors;
 /// <param name="LogLevel">How the pipeline logs an operation that ended this way.</param>
 public sealed record ErrorKind(string Name, int Status, string Title, string ErrorType, LogLevel LogLevel)
 {
-    /// <summary>Failures the client caused: answers, not faults, logged below error level.</summary>
+    /// <summary>Failures the client caused (refusals): answers, not faults, logged below error level and without a stack trace.</summary>
     public bool IsClientError => LogLevel < LogLevel.Error;
 }

@@ -42,9 +42,8 @@ public static class ObservabilityExtensions
         builder.Configuration.AddInMemoryCollection(settings.SdkKeys);
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<ObservabilityStartupReport>();
-        builder.Services.AddHealthChecks().AddCheck("observability", () => settings.Problems.Count == 0
-            ? HealthCheckResult.Healthy(settings.Enabled ? "telemetry is exported" : "telemetry is disabled")
-            : HealthCheckResult.Degraded("telemetry is degraded: " + string.Join(" ", settings.Problems)), tags: [DependencyInjection.ReadyTag]);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("observability",
+            services => new ObservabilityHealthCheck(settings, services.GetService<OtlpExportFailures>()), failureStatus: null, tags: [DependencyInjection.ReadyTag]));
 
         StdoutLogging.Configure(builder.Logging, settings);
         if (!settings.Enabled)

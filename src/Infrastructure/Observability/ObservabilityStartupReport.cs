@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CrudCqrs.Infrastructure.Observability;
 
-/// <summary>At start: every settings problem (one error naming its key), and where each signal is exported.</summary>
+/// <summary>At start: every settings problem (one error naming its key), where each signal is exported, and how traces are sampled.</summary>
 internal sealed class ObservabilityStartupReport(ObservabilitySettings settings, IConfiguration configuration, ILoggerFactory loggers) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -19,18 +19,29 @@ internal sealed class ObservabilityStartupReport(ObservabilitySettings settings,
             logger.LogInformation("Observability is disabled: no telemetry is collected or exported");
             return Task.CompletedTask;
         }
-        // What the SDK reads (OTEL_* keys, ours translated into them); it applies its own defaults to the rest.
-        var shared = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? "the SDK's default (localhost:4317 for grpc, 4318 for http/protobuf)";
+        // What the SDK reads (OTEL_* keys, ours translated into them), with its defaults where none is given;
+        // signals that go to the same place share a line.
+        var shared = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var protocol = configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] ?? "grpc";
-        foreach (var signal in new[] { "traces", "metrics", "logs" })
+        var destinations = new[] { "traces", "metrics", "logs" }.Select(signal =>
         {
-            var own = configuration[$"OTEL_EXPORTER_OTLP_{signal.ToUpperInvariant()}_ENDPOINT"];
-            logger.LogInformation("OTLP {signal} exporter: {otlp.protocol} to {otlp.endpoint}", signal,
-                configuration[$"OTEL_EXPORTER_OTLP_{signal.ToUpperInvariant()}_PROTOCOL"] ?? protocol, own ?? shared);
+            var key = signal.ToUpperInvariant();
+            var own = configuration[$"OTEL_EXPORTER_OTLP_{key}_PROTOCOL"] ?? protocol;
+            var endpoint = configuration[$"OTEL_EXPORTER_OTLP_{key}_ENDPOINT"] ?? shared
+                ?? (own == "grpc" ? "http://localhost:4317" : $"http://localhost:4318/v1/{signal}");
+            return (signal, destination: $"{own} to {endpoint.TrimEnd('/')}");
+        });
+        foreach (var group in destinations.GroupBy(d => d.destination))
+        {
+            logger.LogInformation("OTLP export of {otlp.signals}: {otlp.destination}", string.Join(", ", group.Select(d => d.signal)), group.Key);
         }
-        logger.LogInformation("Telemetry: service {service}; sampler {sampler} {sampler.arg}; Prometheus /metrics {prometheus}",
-            settings.ServiceName, configuration["OTEL_TRACES_SAMPLER"] ?? "parentbased_always_on", configuration["OTEL_TRACES_SAMPLER_ARG"] ?? "",
-            settings.PrometheusEndpoint ? "on" : "off");
+        var sampler = configuration["OTEL_TRACES_SAMPLER"] ?? "parentbased_always_on";
+        if (configuration["OTEL_TRACES_SAMPLER_ARG"] is { Length: > 0 } argument)
+        {
+            sampler += $" ({argument})";
+        }
+        logger.LogInformation("Service {service.name}, trace sampler {sampler}, Prometheus /metrics {prometheus}",
+            settings.ServiceName, sampler, settings.PrometheusEndpoint ? "on" : "off");
         return Task.CompletedTask;
     }
 

@@ -86,6 +86,13 @@ public static class DatabaseInitializer
 
         var repository = provider.GetRequiredService<IResourceRepository>();
         var count = await repository.CountAsync(cancellationToken);
-        logger.LogInformation("The store holds {resource.count} resources", count);
+        if (count == 1)
+        {
+            logger.LogInformation("The store holds {resource.count} resource", count);
+        }
+        else
+        {
+            logger.LogInformation("The store holds {resource.count} resources", count);
+        }
     }
 }

@@ -198,8 +198,8 @@ public sealed class LoggingBehaviorTests : IDisposable
             }, ct), CancellationToken.None);
 
         Assert.Equal(2, _logger.Entries.Count);
-        var (startLevel, start, _) = _logger.Entries[0];
-        var (endLevel, end, endException) = _logger.Entries[1];
+        var (startLevel, start, _, _) = _logger.Entries[0];
+        var (endLevel, end, endException, _) = _logger.Entries[1];
         Assert.Equal(LogLevel.Information, startLevel);
         Assert.Equal("read", start["operation.type"]);
         Assert.Equal(LogLevel.Information, endLevel);
@@ -212,20 +212,85 @@ public sealed class LoggingBehaviorTests : IDisposable
         Assert.Null(endException);
     }
 
-    [Theory]
-    [InlineData(false, LogLevel.Warning, "not_found")]
-    [InlineData(true, LogLevel.Error, "internal")]
-    public async Task A_failure_logs_its_category_and_the_exception_at_a_level_that_matches_who_caused_it(bool fault, LogLevel expectedLevel, string expectedType)
+    [Fact]
+    public async Task A_fault_logs_its_category_and_the_exception_with_its_stack_at_error_level()
     {
-        Exception failure = fault ? new InvalidOperationException("boom") : new ResourceNotFoundException("nope");
+        var failure = new InvalidOperationException("boom");
         var behavior = new LoggingBehavior<GetResourceQuery, ResourceDto>(_logger, _harness.Telemetry);
         await Assert.ThrowsAnyAsync<Exception>(() => behavior.Handle(new GetResourceQuery("nope"), (_, _) => throw failure, CancellationToken.None).AsTask());
 
-        var (level, fields, exception) = _logger.Entries[^1];
-        Assert.Equal(expectedLevel, level);
-        Assert.Equal(expectedType, fields["error.type"]);
-        Assert.Equal("error", fields["status"]);
-        Assert.Same(failure, exception);
+        var entry = _logger.Entries[^1];
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Equal("internal", entry.Fields["error.type"]);
+        Assert.Equal("error", entry.Fields["status"]);
+        Assert.Same(failure, entry.Exception);
+        Assert.NotNull(entry.Exception!.StackTrace);
+    }
+
+    public static TheoryData<string, Exception> Refusals => new()
+    {
+        { "not_found", new ResourceNotFoundException(Guid.NewGuid()) },
+        { "validation", new ValidationException([new ValidationFailure("name", "'name' must have 1 to 100 characters."), new ValidationFailure("dependencies[2]", "Not an id.")]) },
+        { "circular_dependency", new CircularDependencyException([Guid.NewGuid(), Guid.NewGuid()]) },
+        { "precondition_failed", new PreconditionFailedException(Guid.NewGuid()) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task A_refusal_is_one_information_line_with_its_category_and_message_and_no_exception(string expectedType, Exception refusal)
+    {
+        var behavior = new LoggingBehavior<GetResourceQuery, ResourceDto>(_logger, _harness.Telemetry);
+        await Assert.ThrowsAnyAsync<Exception>(() => behavior.Handle(new GetResourceQuery("nope"), (_, _) => throw refusal, CancellationToken.None).AsTask());
+
+        var entry = _logger.Entries[^1];
+        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Equal(expectedType, entry.Fields["error.type"]);
+        Assert.Equal("error", entry.Fields["status"]);
+        Assert.Null(entry.Exception);
+        var message = Assert.IsType<string>(entry.Fields["error.message"]);
+        Assert.False(string.IsNullOrWhiteSpace(message));
+        Assert.DoesNotContain(message, char.IsControl);
+        Assert.Contains(message, entry.Message);
+        Assert.DoesNotContain(entry.Message, char.IsControl);
+    }
+
+    [Fact]
+    public async Task A_validation_refusal_names_each_field_and_its_message()
+    {
+        var behavior = new LoggingBehavior<GetResourceQuery, ResourceDto>(_logger, _harness.Telemetry);
+        var refusal = new ValidationException([new ValidationFailure("name", "'name' must have 1 to 100 characters."), new ValidationFailure("dependencies[2]", "Not an id.")]);
+        await Assert.ThrowsAnyAsync<Exception>(() => behavior.Handle(new GetResourceQuery("nope"), (_, _) => throw refusal, CancellationToken.None).AsTask());
+
+        Assert.Equal("name: 'name' must have 1 to 100 characters.; dependencies[2]: Not an id.", _logger.Entries[^1].Fields["error.message"]);
+    }
+
+    [Fact]
+    public async Task An_id_that_does_not_parse_is_named_as_such_without_echoing_it_whole()
+    {
+        var sent = "\u001b[31m" + new string('x', 20_000) + "\r\nFAKE LINE";
+        var behavior = new LoggingBehavior<GetResourceQuery, ResourceDto>(_logger, _harness.Telemetry);
+        await Assert.ThrowsAnyAsync<Exception>(() => behavior.Handle(new GetResourceQuery(sent), (_, _) => throw new ResourceNotFoundException(sent), CancellationToken.None).AsTask());
+
+        var entry = _logger.Entries[^1];
+        Assert.Contains("unparsable id", entry.Message);
+        Assert.DoesNotContain("(null)", entry.Message);
+        Assert.DoesNotContain(entry.Message, char.IsControl);
+        Assert.True(entry.Message.Length < 400, entry.Message);
+        var message = Assert.IsType<string>(entry.Fields["error.message"]);
+        Assert.DoesNotContain(message, char.IsControl);
+        Assert.True(message.Length < 200, message);
+        Assert.False(entry.Fields.TryGetValue("resource.id", out var id) && id is not null);
+    }
+
+    [Fact]
+    public async Task An_operation_without_a_resource_says_nothing_about_one()
+    {
+        var logger = new CapturingLogger<LoggingBehavior<SearchResourcesQuery, PagedResult>>();
+        var behavior = new LoggingBehavior<SearchResourcesQuery, PagedResult>(logger, _harness.Telemetry);
+        await behavior.Handle(new SearchResourcesQuery("a"), (_, _) => ValueTask.FromResult(new PagedResult([], 0)), CancellationToken.None);
+
+        Assert.All(logger.Entries, e => Assert.DoesNotContain("(null)", e.Message));
+        Assert.StartsWith("Operation search (sqlite) completed in ", logger.Entries[^1].Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _harness.Dispose();
@@ -234,7 +299,7 @@ public sealed class LoggingBehaviorTests : IDisposable
 /// <summary>Keeps each log call's level, structured fields and exception.</summary>
 public sealed class CapturingLogger<T> : ILogger<T>
 {
-    public List<(LogLevel Level, IReadOnlyDictionary<string, object?> Fields, Exception? Exception)> Entries { get; } = [];
+    public List<(LogLevel Level, IReadOnlyDictionary<string, object?> Fields, Exception? Exception, string Message)> Entries { get; } = [];
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -247,7 +312,7 @@ public sealed class CapturingLogger<T> : ILogger<T>
             : new Dictionary<string, object?>();
         lock (Entries)
         {
-            Entries.Add((logLevel, fields, exception));
+            Entries.Add((logLevel, fields, exception, formatter(state, exception)));
         }
     }
 }

@@ -55,14 +55,15 @@ public sealed partial class StdoutLogTests
         Assert.Matches("^[0-9a-f]{16}$", completed.GetProperty("span_id").GetString());
 
         var rejected = Assert.Single(OperationLines(entries, missingTrace), e => e.TryGetProperty("error.type", out _));
-        Assert.Equal("WARN", rejected.GetProperty("level").GetString());
+        // A refusal is an outcome: its category and message, no exception (docs/logging-reference.md).
+        Assert.Equal("INFO", rejected.GetProperty("level").GetString());
         Assert.Equal("not_found", rejected.GetProperty("error.type").GetString());
         Assert.Equal("error", rejected.GetProperty("status").GetString());
-        Assert.Contains("ResourceNotFoundException", rejected.GetProperty("exception").GetString());
-        Assert.Contains(" at ", rejected.GetProperty("exception").GetString());
+        Assert.Contains("was not found", rejected.GetProperty("error.message").GetString());
+        Assert.False(rejected.TryGetProperty("exception", out _));
 
         Assert.Contains(OperationLines(entries, lastTrace), e => e.TryGetProperty("status", out var s) && s.GetString() == "success");
-        Assert.Contains(entries, e => e.GetProperty("message").GetString()!.Contains("OTLP traces exporter", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.GetProperty("message").GetString()!.Contains("OTLP export of traces, metrics, logs: grpc to http://127.0.0.1:9", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -76,6 +77,47 @@ public sealed partial class StdoutLogTests
         var lines = service.Stdout.Where(l => l.Length > 0).ToArray();
         Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith('{'));
         Assert.Contains(lines, l => l.Contains("Operation create", StringComparison.Ordinal) && l.Contains(trace, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// What a newcomer reads with no collector running: refused requests and failing exports say
+    /// what happened in one line each, with no stack trace, and the start-up lines read cleanly.
+    /// </summary>
+    [Fact]
+    public async Task A_newcomer_without_a_collector_reads_one_line_per_refusal_and_per_export_report()
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string?> { ["Logging__Format"] = "text" });
+        var refusals = new[]
+        {
+            await service.Client.GetAsync($"/api/resources/{Guid.NewGuid()}"),
+            await service.Client.GetAsync("/api/resources/" + new string('x', 20_000) + "%0d%0aFAKE"),
+            await service.Client.PostAsJsonAsync("/api/resources", new { name = "" }),
+            await service.Client.PostAsJsonAsync("/api/resources", new { name = "a", dependencies = new[] { Guid.NewGuid() } }),
+        };
+        await service.Client.GetAsync("/api/resources?limit=5");
+        Assert.All(refusals, r => Assert.InRange((int)r.StatusCode, 400, 499));
+        // Spans and logs are exported in batches every 5 s; the first report follows the first failure.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !service.Stdout.Any(l => l.Contains("OTLP export to", StringComparison.Ordinal)))
+        {
+            await Task.Delay(250);
+        }
+        await service.StopAsync(TimeSpan.FromSeconds(30));
+
+        var lines = service.Stdout.Where(l => l.Length > 0).ToArray();
+        Assert.DoesNotContain(lines, l => l.StartsWith("   at ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("(null)", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("Telemetry: Telemetry:", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(" ;", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("FAKE", StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.True(l.Length < 1000, l));
+        Assert.Contains(lines, l => l.Contains("Operation read on an unparsable id", StringComparison.Ordinal));
+
+        var reports = lines.Where(l => l.Contains("OTLP export to", StringComparison.Ordinal)).ToArray();
+        var report = Assert.Single(reports);
+        Assert.Matches(@"^\d\d:\d\d:\d\d\.\d{3} WARN  Telemetry: OTLP export to http://127\.0\.0\.1:9 failing for [a-z, ]+ \(\d+ failures? in the last \d+ s\): .+\. "
+            + @"Telemetry is dropped; requests are unaffected\. Set Observability__Enabled=false to stop exporting, or Observability__OtlpEndpoint to point it elsewhere\.$", report);
+        Assert.DoesNotContain("(1 failures", report);
     }
 
     [Fact]

@@ -248,8 +248,21 @@ public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClas
         {
             Assert.Null(end.Exception);
         }
+        else if ((int)outcome.Status < 500)
+        {
+            // Property 19: a refusal is an outcome, logged with its category and message, no exception.
+            Assert.Equal("OperationRejected", end.EventId.Name);
+            Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, end.LogLevel);
+            Assert.Equal(outcome.ErrorType, Field(end, "error.type"));
+            Assert.False(string.IsNullOrWhiteSpace(Field(end, "error.message") as string));
+            Assert.Null(end.Exception);
+            // Nor does any other line of the request (exception handler, framework) carry one.
+            Assert.All(app.Logs.Snapshot().Where(l => l.TraceId == outcome.TraceId), l => Assert.Null(l.Exception));
+        }
         else
         {
+            // Property 19: a failure keeps the exception with its stack trace.
+            Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, end.LogLevel);
             Assert.Equal(outcome.ErrorType, Field(end, "error.type"));
             Assert.NotNull(end.Exception);
             Assert.NotNull(end.Exception!.StackTrace);

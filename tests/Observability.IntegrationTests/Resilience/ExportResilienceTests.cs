@@ -69,10 +69,83 @@ public sealed class ExportResilienceTests
         }
         Assert.True(metricFailures > 0, "metric export failures were not counted");
         Assert.True(traceFailures > 0, "trace export failures were not counted");
-        Assert.Contains(app.Logs.Snapshot(), l => l.EventId.Name == "TelemetryExportFailed");
+        // One line per report, for every failing signal, naming the endpoint and the settings that
+        // stop or move the export; the SDK's exception and stack only at Debug.
+        var reports = await ReportsAsync(app);
+        Assert.NotEmpty(reports);
+        foreach (var report in reports)
+        {
+            Assert.Null(report.Exception);
+            Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, report.LogLevel);
+            Assert.DoesNotContain("\n", report.FormattedMessage, StringComparison.Ordinal);
+            Assert.StartsWith($"OTLP export to {endpoint} failing for ", report.FormattedMessage, StringComparison.Ordinal);
+            Assert.Contains("Observability__Enabled=false", report.FormattedMessage);
+            Assert.Contains("Observability__OtlpEndpoint", report.FormattedMessage);
+        }
+        // At most one report per 30 s (a little slack for the two clocks involved).
+        Assert.All(reports.Zip(reports.Skip(1)), pair => Assert.True(pair.Second.Timestamp - pair.First.Timestamp > TimeSpan.FromSeconds(29)));
+        Assert.DoesNotContain(app.Logs.Snapshot(), l => l.LogLevel >= Microsoft.Extensions.Logging.LogLevel.Warning && l.FormattedMessage?.Contains("   at ", StringComparison.Ordinal) == true);
 
-        // The service itself stayed healthy.
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        // Requests are still answered, and readiness says telemetry is not getting through.
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var observability = (await ready.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("checks").GetProperty("observability");
+        Assert.Equal("Degraded", observability.GetProperty("status").GetString());
+        Assert.Contains(endpoint, observability.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task Readiness_is_degraded_with_the_reason_and_since_when_while_exports_fail_and_healthy_after_one_succeeds()
+    {
+        var port = ClosedPort();
+        var endpoint = $"http://127.0.0.1:{port}";
+        await using var app = new AppExportingTo(endpoint, "http/protobuf");
+        using var client = app.CreateClient();
+        var started = DateTimeOffset.UtcNow;
+        (await client.PostAsJsonAsync("/api/resources", new { name = "exported" })).EnsureSuccessStatusCode();
+
+        var failing = await ObservabilityCheckAsync(client, status => status == "Degraded");
+        Assert.Equal("Degraded", failing.GetProperty("status").GetString());
+        var description = failing.GetProperty("description").GetString()!;
+        Assert.Contains($"OTLP export to {endpoint} failing", description);
+        Assert.Contains("refused", description, StringComparison.OrdinalIgnoreCase);
+        var since = DateTimeOffset.Parse(failing.GetProperty("data").GetProperty("failing_since").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.Zero, since.Offset);
+        Assert.True(since >= started.AddSeconds(-1) && since <= DateTimeOffset.UtcNow, $"failing since {since:O}, test started {started:O}");
+        Assert.Contains(since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), description);
+
+        // The collector comes up on that address: the next successful export ends the streak.
+        using var collector = new AcceptingCollector(port);
+        var recovered = await ObservabilityCheckAsync(client, status => status == "Healthy");
+        Assert.Equal("Healthy", recovered.GetProperty("status").GetString());
+        Assert.True(collector.Requests > 0);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> ObservabilityCheckAsync(HttpClient client, Func<string?, bool> until)
+    {
+        // Metrics are exported every 500 ms; spans and logs every 5 s.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        System.Text.Json.JsonElement check;
+        do
+        {
+            await Task.Delay(250);
+            var ready = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/health/ready");
+            check = ready.GetProperty("checks").GetProperty("observability");
+        }
+        while (!until(check.GetProperty("status").GetString()) && DateTime.UtcNow < deadline);
+        return check;
+    }
+
+    /// <summary>The export reports so far; a report is written off the export thread, so it may lag the counter a little.</summary>
+    private static async Task<OpenTelemetry.Logs.LogRecord[]> ReportsAsync(ObservedApp app)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        OpenTelemetry.Logs.LogRecord[] reports;
+        while ((reports = app.Logs.Snapshot().Where(l => l.EventId.Name == "TelemetryExportFailed").ToArray()).Length == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+        return reports;
     }
 
     private static int ClosedPort()
@@ -80,6 +153,41 @@ public sealed class ExportResilienceTests
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>An OTLP/HTTP collector that accepts everything: 200 with an empty (valid) protobuf response.</summary>
+    private sealed class AcceptingCollector : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private int _requests;
+
+        public AcceptingCollector(int port)
+        {
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    try
+                    {
+                        var context = await _listener.GetContextAsync();
+                        Interlocked.Increment(ref _requests);
+                        context.Response.StatusCode = 200;
+                        context.Response.ContentType = "application/x-protobuf";
+                        context.Response.Close();
+                    }
+                    catch (Exception) when (!_listener.IsListening)
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public void Dispose() => _listener.Close();
     }
 
     /// <summary>Accepts connections and never answers: the slowest collector there is.</summary>

@@ -187,8 +187,9 @@ public sealed class OtlpExportFailures : EventListener
         {
             var total = counts.Sum();
             var last = Interlocked.Read(ref _lastReportAt);
-            var from = last == long.MinValue || windowStart > last ? windowStart : last;
-            var seconds = Math.Max(1, (int)Math.Round((now - from) / 1000.0));
+            // Counted since the first failure after the last report (a failure racing the previous report may have left no start).
+            var from = windowStart != 0 && (last == long.MinValue || windowStart > last) ? windowStart : last;
+            var seconds = from == long.MinValue ? (int)GatherDelay.TotalSeconds : Math.Max(1, (int)Math.Round((now - from) / 1000.0));
             var summary = string.Create(CultureInfo.InvariantCulture, $"{total} {(total == 1 ? "failure" : "failures")} in the last {seconds} s");
             ExportLog.Failing(Logger, EndpointsOf(failing), string.Join(", ", failing.Select(i => Signals[i])), summary, Volatile.Read(ref _lastReason), null);
             Interlocked.Exchange(ref _lastReportAt, now);

@@ -102,8 +102,10 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         Assert.True(double.TryParse(completed.Attributes["duration_ms"], System.Globalization.CultureInfo.InvariantCulture, out _));
         Assert.Equal(operation.SpanId, completed.SpanId);
         var rejectedLog = await receiver.WaitForLogAsync(l => l.TraceId == invalidTrace && l.Attributes.ContainsKey("error.type"));
-        Assert.Equal(LogLevel.Warning, rejectedLog.Level);
+        // A refusal is an outcome (docs/logging-reference.md): information level, its category and message.
+        Assert.Equal(LogLevel.Information, rejectedLog.Level);
         Assert.Equal("validation", rejectedLog.Attributes["error.type"]);
+        Assert.Contains("dependencies", rejectedLog.Attributes["error.message"], StringComparison.Ordinal);
 
         // Metrics arrive too (the receiver exposes only that a service sent them).
         await receiver.WaitForResourceAsync(r => r.Name == serviceName && r.HasMetrics && r.HasTraces && r.HasLogs);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using CrudCqrs.Observability.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CrudCqrs.Observability.IntegrationTests.Logs;
@@ -29,7 +30,7 @@ public sealed class SampledLogExportTests
     }
 
     [Fact]
-    public async Task Lines_of_an_unsampled_request_are_not_exported_but_its_warnings_are()
+    public async Task Lines_of_an_unsampled_request_are_not_exported_refusals_included_but_warnings_are()
     {
         await using var app = new NothingSampled();
         using var client = app.CreateClient();
@@ -44,9 +45,22 @@ public sealed class SampledLogExportTests
         sampled.Headers.Add("traceparent", $"00-{sampledTrace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
         Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(sampled)).StatusCode);
 
+        // A warning written inside a trace that is not sampled is still exported; an information line is not.
+        var probe = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(ProbeCategory);
+        ActivityTraceId probeTrace;
+        using (var unsampled = new Activity("unsampled-probe").Start())
+        {
+            unsampled.ActivityTraceFlags = ActivityTraceFlags.None;
+            probeTrace = unsampled.TraceId;
+            probe.LogInformation("probe information");
+            probe.LogWarning("probe warning");
+        }
+
         var operationLines = await OperationLinesAsync(app, expectedAtLeast: 3);
         Assert.DoesNotContain(operationLines, l => l.LogLevel < LogLevel.Warning && l.TraceId != sampledTrace);
-        Assert.Contains(operationLines, l => l.LogLevel == LogLevel.Warning && l.TraceId == TraceOf(missing));
+        // A refusal is an outcome at information level (docs/logging-reference.md): it follows the sampling like a success.
+        Assert.DoesNotContain(operationLines, l => l.TraceId == TraceOf(missing));
+        Assert.Contains(operationLines, l => l.LogLevel == LogLevel.Warning && l.TraceId == probeTrace);
         Assert.Equal(2, operationLines.Count(l => l.TraceId == sampledTrace));
     }
 
@@ -63,21 +77,23 @@ public sealed class SampledLogExportTests
         Assert.Equal(2, operationLines.Count(l => l.TraceId == TraceOf(created) && l.LogLevel == LogLevel.Information));
     }
 
+    private const string ProbeCategory = "CrudCqrs.SamplingProbe";
+
     private static ActivityTraceId TraceOf(HttpResponseMessage response) =>
         ActivityTraceId.CreateFromString(response.Headers.GetValues("X-Trace-Id").Single());
 
-    /// <summary>The logging behavior's records, once the batch processor has handed at least this many to the exporter.</summary>
+    /// <summary>The logging behavior's records and the probe's, once the batch processor has handed at least this many to the exporter.</summary>
     private static async Task<OpenTelemetry.Logs.LogRecord[]> OperationLinesAsync(ObservedApp app, int expectedAtLeast)
     {
         OpenTelemetry.Logs.LogRecord[] lines = [];
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            lines = app.Logs.Snapshot().Where(l => l.CategoryName?.Contains("LoggingBehavior", StringComparison.Ordinal) == true).ToArray();
+            lines = app.Logs.Snapshot().Where(l => (l.CategoryName?.Contains("LoggingBehavior", StringComparison.Ordinal) == true || l.CategoryName == ProbeCategory)).ToArray();
             if (lines.Length >= expectedAtLeast)
             {
                 // Anything that should not be there would have come in the same batch.
                 await Task.Delay(200);
-                return app.Logs.Snapshot().Where(l => l.CategoryName?.Contains("LoggingBehavior", StringComparison.Ordinal) == true).ToArray();
+                return app.Logs.Snapshot().Where(l => (l.CategoryName?.Contains("LoggingBehavior", StringComparison.Ordinal) == true || l.CategoryName == ProbeCategory)).ToArray();
             }
             await Task.Delay(50);
         }

@@ -77,6 +77,16 @@ public sealed partial class StdoutLogTests
         var lines = service.Stdout.Where(l => l.Length > 0).ToArray();
         Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith('{'));
         Assert.Contains(lines, l => l.Contains("Operation create", StringComparison.Ordinal) && l.Contains(trace, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("The store holds 0 resources", StringComparison.Ordinal));
+
+        // Started again on the same file, it counts the one resource in the singular.
+        await using var again = await ServiceProcess.StartAsync(new ServiceOptions
+        {
+            Settings = new Dictionary<string, string?> { ["Logging__Format"] = "text" },
+            DatabasePath = service.DatabasePath,
+        });
+        await again.StopAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains(again.Stdout, l => l.EndsWith("The store holds 1 resource", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -29,6 +29,29 @@ public class LivePrometheusTests(LiveStackFixture live)
         Assert.True(result.Any(s => double.IsFinite(s.Value)), $"{where}: only NaN/Inf for `{runnable}`");
     }
 
+    public static IEnumerable<object[]> DeployAnnotations() =>
+        ObservabilityFiles.AnnotationQueries().Where(q => q.DatasourceType == "prometheus").Select(q => new object[] { q.ToString(), q.Text });
+
+    /// <summary>
+    /// Right after the load the instance is new (it appeared seconds before), so the deploy
+    /// annotation marks it, carrying the version and instance id of its target_info.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(DeployAnnotations))]
+    public async Task Deploy_annotation_marks_the_new_instance_with_its_version(string where, string query)
+    {
+        var prometheus = RequirePrometheus();
+        var runnable = PromQl.Runnable(query);
+        var marks = await prometheus.QueryAsync(runnable, live.LoadScrapedAt);
+        var mark = Assert.Single(marks);
+        var targetInfo = Assert.Single(await prometheus.QueryAsync("target_info{job=\"crudcqrs-api\"}", live.LoadScrapedAt));
+        foreach (var label in new[] { "service_version", "service_instance_id", "instance" })
+        {
+            Assert.False(string.IsNullOrEmpty(mark.Metric.GetProperty(label).GetString()), $"{where}: no {label}");
+            Assert.Equal(targetInfo.Metric.GetProperty(label).GetString(), mark.Metric.GetProperty(label).GetString());
+        }
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Alerts))]
     public async Task Alert_expression_without_its_threshold_returns_data_and_the_rule_evaluates(string alert)

@@ -52,6 +52,26 @@ public class LivePrometheusTests(LiveStackFixture live)
         }
     }
 
+    /// <summary>
+    /// The availability SLI counts the load's 503s and none of its refused client input (422,
+    /// 404, 412): the error ratio behind the 5-minute burn rate is above zero and well below the
+    /// share of 4xx answers, which it would exceed if it counted them.
+    /// </summary>
+    [SkippableFact]
+    public async Task Availability_burn_rate_counts_server_errors_and_not_refused_client_input()
+    {
+        var prometheus = RequirePrometheus();
+        var dashboard = ObservabilityFiles.LoadDashboard(Path.Combine(Repo.DashboardsDirectory, "service-objectives.json"));
+        var fiveMinutes = ObservabilityFiles.Panels(dashboard).Single(p => (string?)p["title"] == "Availability: burn rate")["targets"]!
+            .AsArray().Single(t => ((string)t!["expr"]!).Contains("[5m]", StringComparison.Ordinal))!["expr"]!.ToString();
+        var burnRate = Assert.Single(await prometheus.QueryAsync(PromQl.Runnable(fiveMinutes), live.LoadScrapedAt)).Value;
+        var clientErrorShare = Assert.Single(await prometheus.QueryAsync(
+            "sum(rate(http_server_request_duration_seconds_count{http_response_status_code=~\"4..\"}[5m]))"
+            + " / sum(rate(http_server_request_duration_seconds_count{http_route!~\"/?(health|metrics|swagger).*\"}[5m]))", live.LoadScrapedAt)).Value;
+        const double budget = 0.001;
+        Assert.InRange(burnRate * budget, 1e-6, clientErrorShare / 2);
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Alerts))]
     public async Task Alert_expression_without_its_threshold_returns_data_and_the_rule_evaluates(string alert)

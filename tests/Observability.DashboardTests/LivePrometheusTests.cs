@@ -29,6 +29,49 @@ public class LivePrometheusTests(LiveStackFixture live)
         Assert.True(result.Any(s => double.IsFinite(s.Value)), $"{where}: only NaN/Inf for `{runnable}`");
     }
 
+    public static IEnumerable<object[]> DeployAnnotations() =>
+        ObservabilityFiles.AnnotationQueries().Where(q => q.DatasourceType == "prometheus").Select(q => new object[] { q.ToString(), q.Text });
+
+    /// <summary>
+    /// Right after the load the instance is new (it appeared seconds before), so the deploy
+    /// annotation marks it, carrying the version and instance id of its target_info.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(DeployAnnotations))]
+    public async Task Deploy_annotation_marks_the_new_instance_with_its_version(string where, string query)
+    {
+        var prometheus = RequirePrometheus();
+        var runnable = PromQl.Runnable(query);
+        var marks = await prometheus.QueryAsync(runnable, live.LoadScrapedAt);
+        var mark = Assert.Single(marks);
+        var targetInfo = Assert.Single(await prometheus.QueryAsync("target_info{job=\"crudcqrs-api\"}", live.LoadScrapedAt));
+        foreach (var label in new[] { "service_version", "service_instance_id", "instance" })
+        {
+            Assert.False(string.IsNullOrEmpty(mark.Metric.GetProperty(label).GetString()), $"{where}: no {label}");
+            Assert.Equal(targetInfo.Metric.GetProperty(label).GetString(), mark.Metric.GetProperty(label).GetString());
+        }
+    }
+
+    /// <summary>
+    /// The availability SLI counts the load's 503s and none of its refused client input (422,
+    /// 404, 412): the error ratio behind the 5-minute burn rate is above zero and well below the
+    /// share of 4xx answers, which it would exceed if it counted them.
+    /// </summary>
+    [SkippableFact]
+    public async Task Availability_burn_rate_counts_server_errors_and_not_refused_client_input()
+    {
+        var prometheus = RequirePrometheus();
+        var dashboard = ObservabilityFiles.LoadDashboard(Path.Combine(Repo.DashboardsDirectory, "service-objectives.json"));
+        var fiveMinutes = ObservabilityFiles.Panels(dashboard).Single(p => (string?)p["title"] == "Availability: burn rate")["targets"]!
+            .AsArray().Single(t => ((string)t!["expr"]!).Contains("[5m]", StringComparison.Ordinal))!["expr"]!.ToString();
+        var burnRate = Assert.Single(await prometheus.QueryAsync(PromQl.Runnable(fiveMinutes), live.LoadScrapedAt)).Value;
+        var clientErrorShare = Assert.Single(await prometheus.QueryAsync(
+            "sum(rate(http_server_request_duration_seconds_count{http_response_status_code=~\"4..\"}[5m]))"
+            + " / sum(rate(http_server_request_duration_seconds_count{http_route!~\"/?(health|metrics|swagger).*\"}[5m]))", live.LoadScrapedAt)).Value;
+        const double budget = 0.001;
+        Assert.InRange(burnRate * budget, 1e-6, clientErrorShare / 2);
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Alerts))]
     public async Task Alert_expression_without_its_threshold_returns_data_and_the_rule_evaluates(string alert)

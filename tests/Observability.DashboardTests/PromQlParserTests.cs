@@ -22,6 +22,16 @@ public class PromQlParserTests
     }
 
     [Fact]
+    public void Name_matchers_and_labels_written_by_label_replace_are_found()
+    {
+        const string query = "sum by (instance, status_class) (label_replace({__name__=~\"dotnet_a(_total)?\", job=~\"$job\"}, \"status_class\", \"${1}xx\", \"code\", \"([1-5]).\\\\d\") or b{__name__=\"c\"})";
+        Assert.Equal([(true, "dotnet_a(_total)?"), (false, "c")], PromQl.NameMatchers(query));
+        Assert.Equal(["b"], PromQl.MetricNames(query));
+        Assert.Equal(["instance", "job", "status_class"], PromQl.LabelNames(query).Order());
+        Assert.Equal(["status_class"], PromQl.CreatedLabels(query));
+    }
+
+    [Fact]
     public void Variable_queries_run_as_their_selector_with_variables_matching_everything()
     {
         Assert.Equal("crud_operation_count_total{job=~\".*\"}", PromQl.Runnable("label_values(crud_operation_count_total{job=~\"$job\"}, db_type)"));
@@ -41,9 +51,12 @@ public class PromQlParserTests
         var metrics = MetricsExposition.Parse("""
             # TYPE crud_operation_count_total counter
             crud_operation_count_total{otel_scope_name="CrudCqrs",operation_type="create",status="success"} 2 1764110000000
+            # TYPE crud_resources_total gauge
             crud_resources_total{db_type="sqlite"} 0
             target_info 1
             """);
+        Assert.Equal([("crud_operation_count_total", "counter"), ("crud_resources_total", "gauge")],
+            MetricsExposition.Types("# TYPE crud_operation_count_total counter\n# HELP x y\n# TYPE crud_resources_total gauge\n").Select(t => (t.Key, t.Value)).Order());
         Assert.Equal(["crud_operation_count_total", "crud_resources_total", "target_info"], metrics.Keys.Order());
         Assert.Equal(["operation_type", "otel_scope_name", "status"], metrics["crud_operation_count_total"].Order());
     }

@@ -13,8 +13,23 @@ public class QueryNameTests(LiveStackFixture live)
     /// <summary>Labels Prometheus adds to every scraped series (and the collector path sets too).</summary>
     private static readonly string[] ScrapeLabels = ["job", "instance"];
 
+    /// <summary>
+    /// Instruments that OpenTelemetry's semantic conventions define as up-down counters (the .NET
+    /// runtime's, ASP.NET Core's and Kestrel's), by their Prometheus name without <c>_total</c>.
+    /// Some are exported as counters today, with a <c>_total</c> that goes away when the runtime
+    /// declares them as they are specified: a query must match them with and without it.
+    /// </summary>
+    private static readonly string[] UpDownCounters =
+    [
+        "dotnet_thread_pool_thread_count", "dotnet_thread_pool_queue_length", "dotnet_timer_count", "dotnet_assembly_count",
+        "dotnet_process_cpu_count", "dotnet_process_memory_working_set_bytes", "dotnet_gc_last_collection_heap_size_bytes",
+        "dotnet_gc_last_collection_heap_fragmentation_size_bytes", "dotnet_gc_last_collection_memory_committed_size_bytes",
+        "http_server_active_requests", "kestrel_active_connections", "kestrel_queued_connections", "kestrel_upgraded_connections",
+        "kestrel_active_tls_handshakes", "aspnetcore_rate_limiting_active_request_leases", "aspnetcore_rate_limiting_queued_requests",
+    ];
+
     public static IEnumerable<object[]> AllPromQl() =>
-        ObservabilityFiles.PromQlQueries().Select(q => new object[] { q.ToString(), q.Text })
+        ObservabilityFiles.PromQlQueries().Concat(ObservabilityFiles.AnnotationQueries()).Select(q => new object[] { q.ToString(), q.Text })
             .Concat(ObservabilityFiles.PrometheusAlertRules().Select(r => new object[] { "alert " + r.Name, r.Expr }))
             .Concat(ObservabilityFiles.TraceToMetricsQueries().Select(q => new object[] { "Tempo trace-to-metrics link", q }));
 
@@ -40,15 +55,59 @@ public class QueryNameTests(LiveStackFixture live)
     [MemberData(nameof(AllPromQl))]
     public void PromQl_uses_only_metric_and_label_names_the_service_exports(string where, string query)
     {
-        var metrics = PromQl.MetricNames(query);
+        var metrics = MetricNames(where, query);
         Assert.True(metrics.Count > 0, $"{where}: no metric name found in `{query}`");
         var unknown = metrics.Where(m => !live.Metrics.ContainsKey(m)).ToList();
         Assert.True(unknown.Count == 0, $"{where}: {string.Join(", ", unknown)} not in the service's /metrics");
 
-        var knownLabels = metrics.SelectMany(m => live.Metrics[m]).Concat(ScrapeLabels).ToHashSet();
+        var knownLabels = metrics.SelectMany(m => live.Metrics[m]).Concat(ScrapeLabels).Concat(PromQl.CreatedLabels(query)).ToHashSet();
         var unknownLabels = PromQl.LabelNames(query).Where(l => !knownLabels.Contains(l)).ToList();
         Assert.True(unknownLabels.Count == 0, $"{where}: labels {string.Join(", ", unknownLabels)} are on none of {string.Join(", ", metrics)}");
     }
+
+    [Theory]
+    [MemberData(nameof(AllPromQl))]
+    public void PromQl_names_a_total_series_only_where_the_suffix_is_stable(string where, string query)
+    {
+        foreach (var name in PromQl.MetricNames(query).Where(n => n.EndsWith("_total", StringComparison.Ordinal)))
+        {
+            // The exporter appends _total to counters only; a gauge keeps it only when it is part of
+            // the instrument's own name (crud.resources.total).
+            var type = live.MetricTypes.GetValueOrDefault(name, "absent");
+            var ownName = "\"" + name.Replace('_', '.') + "\"";
+            Assert.True(type == "counter" || (type == "gauge" && SourceMentions(ownName)),
+                $"{where}: {name} is a {type} in the service's /metrics, and _total is not part of its instrument's name");
+            var upDown = name[..^"_total".Length];
+            Assert.False(UpDownCounters.Contains(upDown),
+                $"{where}: {name} is an up-down counter exported as a counter; match both names: {{__name__=~\"{upDown}(_total)?\"}}");
+        }
+        foreach (var (isRegex, value) in PromQl.NameMatchers(query).Where(m => m.IsRegex))
+        {
+            foreach (var upDown in UpDownCounters.Where(u => Matches(value, u) || Matches(value, u + "_total")))
+            {
+                Assert.True(Matches(value, upDown) && Matches(value, upDown + "_total"), $"{where}: `{value}` matches only one of {upDown} and {upDown}_total");
+            }
+        }
+    }
+
+    /// <summary>Names the query selects directly or through a <c>__name__</c> matcher; every matcher must select an exported name.</summary>
+    private IReadOnlySet<string> MetricNames(string where, string query)
+    {
+        var names = PromQl.MetricNames(query).ToHashSet(StringComparer.Ordinal);
+        foreach (var (isRegex, value) in PromQl.NameMatchers(query))
+        {
+            var selected = isRegex ? live.Metrics.Keys.Where(m => Matches(value, m)).ToList() : [value];
+            Assert.True(selected.Count > 0, $"{where}: __name__=~\"{value}\" selects nothing in the service's /metrics");
+            names.UnionWith(selected);
+        }
+        return names;
+    }
+
+    private static bool Matches(string promQlRegex, string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, "^(?:" + promQlRegex + ")$");
+
+    private static bool SourceMentions(string text) =>
+        Directory.EnumerateFiles(Repo.SourceDirectory, "*.cs", SearchOption.AllDirectories).Any(f => File.ReadAllText(f).Contains(text, StringComparison.Ordinal));
 
     [Fact]
     public void LogQl_uses_only_fields_of_the_services_log_lines()

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace CrudCqrs.Observability.DashboardTests.Support;
 
-/// <summary>The sample names of a Prometheus text exposition, each with the label names it carries.</summary>
+/// <summary>The sample names of a Prometheus text exposition, each with the label names it carries, and the families' types.</summary>
 public static partial class MetricsExposition
 {
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Parse(string text)
@@ -28,6 +28,14 @@ public static partial class MetricsExposition
         }
         return metrics.ToDictionary(m => m.Key, m => (IReadOnlySet<string>)m.Value, StringComparer.Ordinal);
     }
+
+    /// <summary>Family name to its <c># TYPE</c> (counter, gauge, histogram, ...).</summary>
+    public static IReadOnlyDictionary<string, string> Types(string text) =>
+        text.Split('\n').Select(line => TypeLine().Match(line.Trim())).Where(m => m.Success)
+            .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["type"].Value, StringComparer.Ordinal);
+
+    [GeneratedRegex(@"^# TYPE (?<name>[A-Za-z_:][A-Za-z0-9_:]*) (?<type>[a-z]+)$")]
+    private static partial Regex TypeLine();
 
     [GeneratedRegex(@"^(?<name>[A-Za-z_:][A-Za-z0-9_:]*)(?:\{(?<labels>.*)\})?\s+\S+")]
     private static partial Regex Sample();

@@ -42,6 +42,28 @@ public static class ObservabilityFiles
         return ((string?)datasource?["type"] ?? "", (string?)datasource?["uid"] ?? "");
     }
 
+    /// <summary>Panel types that show no query result: layout, text, and Grafana's own alert list.</summary>
+    public static readonly IReadOnlySet<string> PanelTypesWithoutQueries = new HashSet<string>(StringComparer.Ordinal) { "row", "text", "alertlist" };
+
+    /// <summary>Annotation queries of a dashboard (Grafana's built-in "Annotations &amp; Alerts" has none).</summary>
+    public static IReadOnlyList<(JsonObject Annotation, DashboardQuery Query)> Annotations(string file)
+    {
+        var name = Path.GetFileName(file);
+        return (LoadDashboard(file)["annotations"]?["list"]?.AsArray() ?? [])
+            .Select(a => a!.AsObject())
+            .Select(a => (Annotation: a, Text: (string?)a["expr"] ?? (string?)a["target"]?["expr"]))
+            .Where(a => !string.IsNullOrWhiteSpace(a.Text))
+            .Select(a =>
+            {
+                var (type, uid) = Datasource(a.Annotation, null);
+                return (a.Annotation, new DashboardQuery(name, "annotation " + (string?)a.Annotation["name"], type, uid, a.Text!));
+            })
+            .ToList();
+    }
+
+    public static IReadOnlyList<DashboardQuery> AnnotationQueries() =>
+        DashboardFiles.SelectMany(f => Annotations(f)).Select(a => a.Query).ToList();
+
     public static IReadOnlyList<DashboardQuery> AllQueries()
     {
         var queries = new List<DashboardQuery>();

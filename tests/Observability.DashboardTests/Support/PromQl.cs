@@ -50,7 +50,24 @@ public static partial class PromQl
         return names;
     }
 
-    /// <summary>Label names in matchers and in by/without/on/ignoring/group_* clauses.</summary>
+    /// <summary>
+    /// Metric names selected by a <c>__name__</c> matcher (<c>{__name__=~"a(_total)?"}</c>), as
+    /// written: the exact name for <c>=</c>, the (fully anchored) regex for <c>=~</c>.
+    /// </summary>
+    public static IReadOnlyList<(bool IsRegex, string Value)> NameMatchers(string query)
+    {
+        var found = new List<(bool, string)>();
+        foreach (Match matchers in Matchers().Matches(Runnable(query)))
+        {
+            foreach (Match name in NameMatcher().Matches(matchers.Value))
+            {
+                found.Add((name.Groups["op"].Value == "=~", name.Groups["value"].Value.Replace("\\\\", "\\", StringComparison.Ordinal)));
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Label names in matchers (but <c>__name__</c>) and in by/without/on/ignoring/group_* clauses.</summary>
     public static IReadOnlySet<string> LabelNames(string query)
     {
         var text = StringLiteral().Replace(Runnable(query), "\"\"");
@@ -59,7 +76,10 @@ public static partial class PromQl
         {
             foreach (Match label in MatcherLabel().Matches(matchers.Value))
             {
-                labels.Add(label.Groups["label"].Value);
+                if (label.Groups["label"].Value != "__name__")
+                {
+                    labels.Add(label.Groups["label"].Value);
+                }
             }
         }
         foreach (Match grouping in Grouping().Matches(text))
@@ -71,6 +91,10 @@ public static partial class PromQl
         }
         return labels;
     }
+
+    /// <summary>Labels a <c>label_replace(v, "dst", "replacement", "src", "regex")</c> in the query writes.</summary>
+    public static IReadOnlySet<string> CreatedLabels(string query) =>
+        LabelReplaceTail().Matches(query).Select(m => m.Groups["dst"].Value).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The expression without its threshold comparisons (<c>&gt; 0.05</c>): the series an alert watches.</summary>
     public static string WithoutThresholds(string expr) => Threshold().Replace(expr, "").Trim();
@@ -89,6 +113,13 @@ public static partial class PromQl
 
     [GeneratedRegex(@"(?<label>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)")]
     private static partial Regex MatcherLabel();
+
+    [GeneratedRegex("__name__\\s*(?<op>=~|=)\\s*\"(?<value>(?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex NameMatcher();
+
+    // The last four arguments of label_replace: "dst", "replacement", "src", "regex".
+    [GeneratedRegex(",\\s*\"(?<dst>[A-Za-z_][A-Za-z0-9_]*)\"\\s*,\\s*\"(?:[^\"\\\\]|\\\\.)*\"\\s*,\\s*\"[A-Za-z_][A-Za-z0-9_]*\"\\s*,\\s*\"(?:[^\"\\\\]|\\\\.)*\"\\s*\\)")]
+    private static partial Regex LabelReplaceTail();
 
     [GeneratedRegex(@"\[[^\]]*\]")]
     private static partial Regex Brackets();

@@ -69,10 +69,15 @@ public sealed partial class PrometheusServer : IAsyncDisposable
         return shortened;
     }
 
-    /// <summary>An instant query's result series with their values.</summary>
-    public async Task<IReadOnlyList<(JsonElement Metric, double Value)>> QueryAsync(string promQl)
+    /// <summary>An instant query's result series with their values, now or at <paramref name="at"/>.</summary>
+    public async Task<IReadOnlyList<(JsonElement Metric, double Value)>> QueryAsync(string promQl, DateTimeOffset? at = null)
     {
-        var response = await Http.PostAsync("/api/v1/query", new FormUrlEncodedContent(new Dictionary<string, string> { ["query"] = promQl }));
+        var form = new Dictionary<string, string> { ["query"] = promQl };
+        if (at is { } time)
+        {
+            form["time"] = (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
+        }
+        var response = await Http.PostAsync("/api/v1/query", new FormUrlEncodedContent(form));
         var body = await response.Content.ReadAsStringAsync();
         using var document = JsonDocument.Parse(body);
         var root = document.RootElement;

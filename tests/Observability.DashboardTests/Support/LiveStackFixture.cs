@@ -35,7 +35,8 @@ public sealed class LiveStackFixture : IAsyncLifetime
             await load.RoundAsync(withErrors: true);
             if (round == 1)
             {
-                await load.DatabaseUnavailableAsync(Service.DatabaseFile, requests: 3);
+                // Enough for HighCRUDErrorRate (server-side failures above 5 % of operations).
+                await load.DatabaseUnavailableAsync(Service.DatabaseFile, requests: 8);
             }
             await Task.Delay(700);
         }

@@ -4,9 +4,10 @@
 # gateway, frontend), then drives a mix of reads, lists and searches (some paged by cursor),
 # conditional reads, updates, creates and (cascade) deletes, together with requests the service
 # refuses on purpose: cycles (422 CircularDependencyError), validation errors (422), unknown ids
-# (404) and stale If-Match tags (412). About a fifth of the requests are refused, well above the
-# 5% threshold of the HighCRUDErrorRate alert, and every round rejects cycles, so the
-# CircularDependencyDetected alert fires too.
+# (404) and stale If-Match tags (412). About a fifth of the requests are refused: outcomes, not
+# failures, so neither the availability objective nor HighCRUDErrorRate (server-side failures
+# only) notices them, and nobody is paged; every round rejects cycles, so the
+# CircularDependencyDetected alert fires (a ticket).
 #
 #   scripts/demo-traffic.sh                                   # http://localhost:5000, 120 s
 #   scripts/demo-traffic.sh http://localhost:8080 --duration 300 --rate 40

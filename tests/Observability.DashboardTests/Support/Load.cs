@@ -41,6 +41,20 @@ public sealed class Load(HttpClient http)
     }
 
     /// <summary>
+    /// Only refused client input, <paramref name="times"/> over: a read of an unknown id (404), a
+    /// create without a name (422), and a path no route matches (404 before the mediator).
+    /// </summary>
+    public async Task ClientMistakesAsync(int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            await Expect(HttpStatusCode.NotFound, await http.GetAsync($"/api/resources/{Guid.NewGuid()}"));
+            await Expect(HttpStatusCode.UnprocessableEntity, await http.PostAsJsonAsync("/api/resources", new { name = "" }, Json));
+            await Expect(HttpStatusCode.NotFound, await http.GetAsync($"/api/no-such-route/{i}"));
+        }
+    }
+
+    /// <summary>
     /// database_unavailable: another connection holds an exclusive lock on the SQLite file, so the
     /// service's writes time out (Database__TimeoutSeconds=1) and answer 503.
     /// </summary>

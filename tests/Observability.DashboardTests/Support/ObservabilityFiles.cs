@@ -9,10 +9,17 @@ public sealed record DashboardQuery(string Dashboard, string Panel, string Datas
     public override string ToString() => $"{Dashboard} / {Panel}: {Text}";
 }
 
-/// <summary>An alert rule as written in a Prometheus rule file or in Grafana's alert provisioning.</summary>
-public sealed record AlertRule(string Name, string Expr, string For, IReadOnlyDictionary<string, string> Labels);
+/// <summary>An alert rule as written in a Prometheus rule file.</summary>
+public sealed record AlertRule(string Name, string Expr, string For, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations)
+{
+    /// <summary>The component the alert is about (its <c>service</c> label).</summary>
+    public string Service => Labels.TryGetValue("service", out var service) ? service : "";
+}
 
-/// <summary>Reads the checked-in dashboards, datasources and alert rules.</summary>
+/// <summary>A recording rule: the series <see cref="Name"/> is <see cref="Expr"/>, with <see cref="Labels"/> added.</summary>
+public sealed record RecordingRule(string Name, string Expr, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>Reads the checked-in dashboards, datasources and Prometheus rules.</summary>
 public static class ObservabilityFiles
 {
     public static IReadOnlyList<string> DashboardFiles =>
@@ -124,28 +131,20 @@ public static class ObservabilityFiles
                 : [])
             .ToList();
 
-    public static IReadOnlyList<AlertRule> PrometheusAlertRules(string? file = null)
-    {
-        var files = file is null ? Repo.RuleFiles : [file];
-        return files.SelectMany(f => ((YamlSequenceNode)LoadYaml(f)["groups"]).Children.Cast<YamlMappingNode>())
-            .SelectMany(group => ((YamlSequenceNode)group["rules"]).Children.Cast<YamlMappingNode>())
-            .Where(rule => rule.Children.ContainsKey("alert"))
-            .Select(rule => new AlertRule(Scalar(rule, "alert"), Scalar(rule, "expr"), Scalar(rule, "for"), Labels(rule)))
+    public static IReadOnlyList<AlertRule> PrometheusAlertRules(string? file = null) =>
+        RuleNodes(file).Where(rule => rule.Children.ContainsKey("alert"))
+            .Select(rule => new AlertRule(Scalar(rule, "alert"), Scalar(rule, "expr"), Scalar(rule, "for"), Map(rule, "labels"), Map(rule, "annotations")))
             .ToList();
-    }
 
-    public static IReadOnlyList<(AlertRule Rule, IReadOnlyList<string> DatasourceUids)> GrafanaAlertRules() =>
-        ((YamlSequenceNode)LoadYaml(Repo.GrafanaAlertsFile)["groups"]).Children.Cast<YamlMappingNode>()
-            .SelectMany(group => ((YamlSequenceNode)group["rules"]).Children.Cast<YamlMappingNode>())
-            .Select(rule =>
-            {
-                var data = ((YamlSequenceNode)rule["data"]).Children.Cast<YamlMappingNode>().ToList();
-                var query = data.Single(d => Scalar(d, "refId") == "A");
-                var expr = Unescape(Scalar((YamlMappingNode)query["model"], "expr"));
-                var uids = data.Select(d => Scalar(d, "datasourceUid")).ToList();
-                return (new AlertRule(Scalar(rule, "title"), expr, Scalar(rule, "for"), Labels(rule)), (IReadOnlyList<string>)uids);
-            })
+    public static IReadOnlyList<RecordingRule> PrometheusRecordingRules() =>
+        RuleNodes(null).Where(rule => rule.Children.ContainsKey("record"))
+            .Select(rule => new RecordingRule(Scalar(rule, "record"), Scalar(rule, "expr"), Map(rule, "labels")))
             .ToList();
+
+    private static IEnumerable<YamlMappingNode> RuleNodes(string? file) =>
+        (file is null ? Repo.RuleFiles : [file])
+            .SelectMany(f => ((YamlSequenceNode)LoadYaml(f)["groups"]).Children.Cast<YamlMappingNode>())
+            .SelectMany(group => ((YamlSequenceNode)group["rules"]).Children.Cast<YamlMappingNode>());
 
     public static string Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(key, out var value) ? ((YamlScalarNode)value).Value ?? "" : "";
@@ -153,8 +152,8 @@ public static class ObservabilityFiles
     /// <summary>Grafana expands $VAR in provisioning files; $$ is a literal $.</summary>
     public static string Unescape(string text) => text.Replace("$$", "$", StringComparison.Ordinal);
 
-    private static IReadOnlyDictionary<string, string> Labels(YamlMappingNode rule) =>
-        rule.Children.TryGetValue("labels", out var labels)
-            ? ((YamlMappingNode)labels).Children.ToDictionary(l => ((YamlScalarNode)l.Key).Value!, l => ((YamlScalarNode)l.Value).Value ?? "")
+    private static IReadOnlyDictionary<string, string> Map(YamlMappingNode rule, string key) =>
+        rule.Children.TryGetValue(key, out var map)
+            ? ((YamlMappingNode)map).Children.ToDictionary(l => ((YamlScalarNode)l.Key).Value!, l => ((YamlScalarNode)l.Value).Value ?? "")
             : new Dictionary<string, string>();
 }

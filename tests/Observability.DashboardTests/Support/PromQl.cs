@@ -96,6 +96,15 @@ public static partial class PromQl
     public static IReadOnlySet<string> CreatedLabels(string query) =>
         LabelReplaceTail().Matches(query).Select(m => m.Groups["dst"].Value).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>Label names in by/without/on/ignoring/group_* clauses only: what an aggregation keeps.</summary>
+    public static IReadOnlySet<string> GroupingLabels(string query)
+    {
+        var text = StringLiteral().Replace(Runnable(query), "\"\"");
+        return Grouping().Matches(text)
+            .SelectMany(g => g.Groups["labels"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>The expression without its threshold comparisons (<c>&gt; 0.05</c>): the series an alert watches.</summary>
     public static string WithoutThresholds(string expr) => Threshold().Replace(expr, "").Trim();
 

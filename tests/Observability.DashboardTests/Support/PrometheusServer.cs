@@ -8,7 +8,10 @@ namespace CrudCqrs.Observability.DashboardTests.Support;
 /// A real Prometheus (the Debian package's /usr/bin/prometheus) scraping the service every second
 /// with the shipped rule files. The test copy of each rule file differs in one way only: every
 /// <c>for:</c> is 2s instead of minutes, and rules are evaluated every second, so alerts can reach
-/// firing within a test. Expressions and thresholds are the shipped ones.
+/// firing within a test. Expressions and thresholds are the shipped ones. With an Alertmanager
+/// port, firing alerts are sent there as the shipped configurations do, and every `for:` runs
+/// as much faster as Alertmanager's timing (<see cref="AlertmanagerServer.TimeCompression"/>)
+/// instead: alerts then fire in the order they would in production, which inhibition depends on.
 /// </summary>
 public sealed partial class PrometheusServer : IAsyncDisposable
 {
@@ -26,14 +29,18 @@ public sealed partial class PrometheusServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<PrometheusServer> StartAsync(string binary, params int[] scrapePorts)
+    public static Task<PrometheusServer> StartAsync(string binary, params int[] scrapePorts) =>
+        StartAsync(binary, scrapePorts, alertmanagerPort: null);
+
+    public static async Task<PrometheusServer> StartAsync(string binary, int[] scrapePorts, int? alertmanagerPort)
     {
         var directory = Path.Combine(Path.GetTempPath(), "crudcqrs-prom-" + Guid.NewGuid().ToString("N"));
         var rules = Path.Combine(directory, "rules");
         Directory.CreateDirectory(rules);
         foreach (var file in Repo.RuleFiles)
         {
-            File.WriteAllText(Path.Combine(rules, Path.GetFileName(file)), ShortenFor(File.ReadAllText(file)));
+            var text = File.ReadAllText(file);
+            File.WriteAllText(Path.Combine(rules, Path.GetFileName(file)), alertmanagerPort is null ? ShortenFor(text) : CompressFor(text));
         }
         var config = Path.Combine(directory, "prometheus.yml");
         File.WriteAllText(config, $"""
@@ -43,6 +50,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
               evaluation_interval: 1s
             rule_files:
               - {rules}/*.yml
+            {(alertmanagerPort is null ? "" : $"alerting: {{alertmanagers: [{{static_configs: [{{targets: [\"127.0.0.1:{alertmanagerPort}\"]}}]}}]}}")}
             scrape_configs:
               - job_name: crudcqrs-api
                 static_configs:
@@ -61,13 +69,25 @@ public sealed partial class PrometheusServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Every <c>for: X</c> becomes <c>for: 2s</c>; fails if a rule file has none.</summary>
+    /// <summary>Every <c>for: X</c> becomes <c>for: 2s</c>; fails if a file with alerts has none.</summary>
     public static string ShortenFor(string rules)
     {
         var shortened = ForClause().Replace(rules, "${indent}for: " + TestFor);
-        Assert.NotEqual(rules, shortened);
+        if (rules.Contains("- alert:", StringComparison.Ordinal))
+        {
+            Assert.NotEqual(rules, shortened);
+        }
         return shortened;
     }
+
+    /// <summary>Every <c>for: X</c> becomes X / <see cref="AlertmanagerServer.TimeCompression"/>, at least 1s.</summary>
+    public static string CompressFor(string rules) =>
+        ForDuration().Replace(rules, m =>
+        {
+            var value = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+            var seconds = m.Groups["unit"].Value switch { "s" => value, "m" => value * 60, _ => value * 3600 };
+            return $"{m.Groups["indent"].Value}for: {Math.Max(1, seconds / AlertmanagerServer.TimeCompression)}s";
+        });
 
     /// <summary>An instant query's result series with their values, now or at <paramref name="at"/>.</summary>
     public async Task<IReadOnlyList<(JsonElement Metric, double Value)>> QueryAsync(string promQl, DateTimeOffset? at = null)
@@ -111,7 +131,8 @@ public sealed partial class PrometheusServer : IAsyncDisposable
     public async Task WaitUntilScrapedAsync(int instances = 1) =>
         await WaitAsync("the service scraped", async () => (await QueryAsync("up{job=\"crudcqrs-api\"} == 1")).Count == instances, TimeSpan.FromSeconds(30));
 
-    public async Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout)
+    /// <summary>Waits for <paramref name="condition"/>; on timeout, the message shows the <paramref name="diagnostics"/> queries' results.</summary>
+    public async Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout, params string[] diagnostics)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -133,7 +154,12 @@ public sealed partial class PrometheusServer : IAsyncDisposable
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}. Prometheus output:\n{_process.Tail(20)}");
+                var results = new List<string>();
+                foreach (var query in diagnostics)
+                {
+                    results.Add($"{query}: " + string.Join("; ", (await QueryAsync(query)).Select(s => $"{s.Metric} {s.Value}")));
+                }
+                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.\n{string.Join('\n', results)}\nPrometheus output:\n{_process.Tail(20)}");
             }
             await Task.Delay(250);
         }
@@ -164,4 +190,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
 
     [GeneratedRegex(@"(?<indent>^[ \t]*)for:[ \t]*\S+", RegexOptions.Multiline)]
     private static partial Regex ForClause();
+
+    [GeneratedRegex(@"(?<indent>^[ \t]*)for:[ \t]*(?<n>[0-9]+)(?<unit>[smh])[ \t]*$", RegexOptions.Multiline)]
+    private static partial Regex ForDuration();
 }

@@ -1,9 +1,9 @@
 namespace CrudCqrs.Observability.DashboardTests.Support;
 
 /// <summary>
-/// Finds prometheus and promtool on PATH. Missing binaries skip the tests that need them, with
-/// the reason, unless CRUDCQRS_REQUIRE_PROMETHEUS=1 (CI sets it after installing the Debian
-/// package `prometheus`): then they fail.
+/// Finds prometheus, promtool, prometheus-alertmanager and amtool on PATH. Missing binaries skip
+/// the tests that need them, with the reason, unless CRUDCQRS_REQUIRE_PROMETHEUS=1 (CI sets it
+/// after installing the Debian packages `prometheus` and `prometheus-alertmanager`): then they fail.
 /// </summary>
 public static class Tools
 {
@@ -27,7 +27,8 @@ public static class Tools
         {
             return found;
         }
-        var reason = $"'{name}' is not on PATH; install it with `apt-get install -y prometheus` (Debian package, includes promtool).";
+        var package = name is "amtool" or "prometheus-alertmanager" ? "prometheus-alertmanager" : "prometheus";
+        var reason = $"'{name}' is not on PATH; install it with `apt-get install -y {package}` (Debian package {package}: {(package == "prometheus" ? "prometheus, promtool" : "prometheus-alertmanager, amtool")}).";
         if (Required)
         {
             Assert.Fail(reason + $" {RequireVariable}=1 makes this a failure.");

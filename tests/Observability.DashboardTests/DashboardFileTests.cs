@@ -165,8 +165,9 @@ public partial class DashboardFileTests
         {
             Assert.Contains(panels.Keys, t => t.StartsWith(objective + ": objective", StringComparison.Ordinal) && t.Contains(target, StringComparison.Ordinal));
             Assert.Equal("stat", (string?)panels[$"{objective}: SLI (30 days)"]["type"]);
-            Assert.Contains("[30d]", Expressions(panels[$"{objective}: SLI (30 days)"]).Single());
-            Assert.Contains("[30d]", Expressions(panels[$"{objective}: error budget remaining"]).Single());
+            // The panels read the objectives' recording rules, so the rules file stays their one definition.
+            Assert.Contains("slo:sli_error:ratio_rate30d", Expressions(panels[$"{objective}: SLI (30 days)"]).Single());
+            Assert.Contains("slo:period_error_budget_remaining:ratio", Expressions(panels[$"{objective}: error budget remaining"]).Single());
 
             var burnRate = panels[$"{objective}: burn rate"];
             var windows = Expressions(burnRate).Select(e => string.Join(",", Window().Matches(e).Select(m => m.Groups[1].Value).Distinct())).ToList();
@@ -210,7 +211,7 @@ public partial class DashboardFileTests
     private static IEnumerable<string> Expressions(JsonObject panel) =>
         panel["targets"]!.AsArray().Select(t => (string)t!["expr"]!);
 
-    [GeneratedRegex(@"\[([0-9]+[smhdw])\]")]
+    [GeneratedRegex(@"slo:sli_error:ratio_rate([0-9]+[smhdw])")]
     private static partial Regex Window();
 
     [GeneratedRegex(@"\(docs/runbooks/(?<alert>[A-Za-z0-9]+)\.md\)")]

@@ -64,7 +64,7 @@ public class LivePrometheusTests(LiveStackFixture live)
         var prometheus = RequirePrometheus();
         var dashboard = ObservabilityFiles.LoadDashboard(Path.Combine(Repo.DashboardsDirectory, "service-objectives.json"));
         var fiveMinutes = ObservabilityFiles.Panels(dashboard).Single(p => (string?)p["title"] == "Availability: burn rate")["targets"]!
-            .AsArray().Single(t => ((string)t!["expr"]!).Contains("[5m]", StringComparison.Ordinal))!["expr"]!.ToString();
+            .AsArray().Single(t => ((string)t!["expr"]!).Contains("ratio_rate5m", StringComparison.Ordinal))!["expr"]!.ToString();
         var burnRate = Assert.Single(await prometheus.QueryAsync(PromQl.Runnable(fiveMinutes), live.LoadScrapedAt)).Value;
         var clientErrorShare = Assert.Single(await prometheus.QueryAsync(
             "sum(rate(http_server_request_duration_seconds_count{http_response_status_code=~\"4..\"}[5m]))"

@@ -10,8 +10,9 @@ public static class ResourceRules
     /// <summary>More would make every write slow and is not a graph anyone draws by hand.</summary>
     public const int MaxDependencies = 1000;
 
-    public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(name => name is not null && name.Trim().Length is > 0 and <= Resource.NameMaxLength)
+    /// <summary>The name's rules, the first broken one reported (a blank of tabs is blank, not also a control character).</summary>
+    public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilderInitial<T, string?> rule) =>
+        rule.Cascade(CascadeMode.Stop).Must(name => name is not null && name.Trim().Length is > 0 and <= Resource.NameMaxLength)
             .WithMessage($"'name' must have 1 to {Resource.NameMaxLength} characters after trimming.")
             .Must(name => !TextRules.HasControlCharacter(name))
             .WithMessage("'name' must not contain control characters (U+0000-U+001F, U+007F-U+009F), tabs and line breaks included.")
@@ -20,8 +21,8 @@ public static class ResourceRules
             .Must(name => !TextRules.HasLoneSurrogate(name))
             .WithMessage("'name' must not contain unpaired surrogates.");
 
-    public static IRuleBuilderOptions<T, string?> ValidDescription<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(description => description is null || description.Trim().Length <= Resource.DescriptionMaxLength)
+    public static IRuleBuilderOptions<T, string?> ValidDescription<T>(this IRuleBuilderInitial<T, string?> rule) =>
+        rule.Cascade(CascadeMode.Stop).Must(description => description is null || description.Trim().Length <= Resource.DescriptionMaxLength)
             .WithMessage($"'description' must have at most {Resource.DescriptionMaxLength} characters after trimming.")
             .ValidFreeText("description");
 

@@ -262,6 +262,14 @@ public sealed class BadInputTests : IClassFixture<ApiFactory>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_unknown_path_is_echoed_in_instance_cut_at_512_characters()
+    {
+        var path = "/api/nothing-here/" + new string('p', 20 * 1024);
+        var problem = (await _client.FetchAsync(path)).AssertProblem(404, "NotFoundError");
+        Assert.Equal(path[..512], problem.GetProperty("instance").GetString());
+    }
+
+    [Fact]
     public async Task Deeply_nested_json_is_a_clear_problem()
     {
         var json = "{\"name\":\"x\",\"description\":" + new string('[', 5000) + new string(']', 5000) + "}";

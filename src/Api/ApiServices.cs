@@ -36,6 +36,11 @@ public static class ApiServices
                 }
                 // A body that failed to parse is reported by the formatter; no extra "body is required" line.
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+                // A value that does not bind is quoted back cut short: a request line may be 64 KB.
+                options.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor(
+                    (value, field) => $"The value '{InvalidRequestResponse.Quote(value)}' is not valid for {field}.");
+                options.ModelBindingMessageProvider.SetNonPropertyAttemptedValueIsInvalidAccessor(
+                    value => $"The value '{InvalidRequestResponse.Quote(value)}' is not valid.");
             })
             .AddJsonOptions(options =>
             {

@@ -48,7 +48,28 @@ public sealed class BadInputTests : IClassFixture<ApiFactory>, IAsyncLifetime
         { """{"name":"ok","dependencies":{"a":1}}""", "dependencies" },
         { """{"name":"ok","dependencies":[1]}""", "dependencies[0]" },
         { """{"name":"ok","dependencies":[["x"]]}""", "dependencies[0]" },
+        { """{"name":"a\u0000b"}""", "name" },
+        { """{"name":"ab\u0000"}""", "name" },
+        { """{"name":"tab\tbed"}""", "name" },
+        { """{"name":"line\nbreak"}""", "name" },
+        { """{"name":"nel\u0085"}""", "name" },
+        { """{"name":"del\u007f"}""", "name" },
+        { """{"name":"admin\u202Egnp.exe"}""", "name" },
+        { """{"name":"\u2066isolated\u2069"}""", "name" },
+        { """{"name":"lone \ud800 surrogate"}""", "name" },
+        { """{"name":"ok","description":"nul \u0000 inside"}""", "description" },
+        { """{"name":"ok","description":"bell \u0007"}""", "description" },
+        { """{"name":"ok","description":"lone \udc00"}""", "description" },
     };
+
+    [Fact]
+    public async Task Descriptions_keep_tabs_line_breaks_and_bidi_marks()
+    {
+        var response = await _client.PostAsync(new { name = "free text", description = "first\tline\r\nsecond \u202Bline\u202C" });
+        Assert.Equal(HttpStatusCode.Created, response.Status);
+        Assert.Equal("first\tline\r\nsecond \u202Bline\u202C", response.Resource.Description);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteResourceAsync(response.Resource.Id)).Status);
+    }
 
     [Theory]
     [MemberData(nameof(InvalidFields))]
@@ -169,6 +190,7 @@ public sealed class BadInputTests : IClassFixture<ApiFactory>, IAsyncLifetime
         "3f0c2a9e6a514c3e9d8e0b6a4f1e2d7c",
         " ",
         new string('x', 10 * 1024),
+        new string('x', 63) + "🚀" + new string('x', 20 * 1024),
     };
 
     [Theory]
@@ -183,10 +205,13 @@ public sealed class BadInputTests : IClassFixture<ApiFactory>, IAsyncLifetime
             await _client.SendAsync(HttpMethod.Delete, $"{ApiCalls.Resources}/{escaped}"),
             await _client.SendAsync(HttpMethod.Delete, $"{ApiCalls.Resources}/{escaped}?cascade=true"),
         };
+        // Up to 64 characters are echoed as sent; a longer id is cut there (a pair never split) and marked.
+        var echoed = id.Length <= 64 ? id : (char.IsHighSurrogate(id[63]) ? id[..63] : id[..64]) + "…";
         foreach (var response in responses)
         {
             var problem = response.AssertProblem(404, "NotFoundError");
-            Assert.Equal(id, problem.GetProperty("resourceId").GetString());
+            Assert.Equal(echoed, problem.GetProperty("resourceId").GetString());
+            Assert.InRange(response.Body.Length, 0, 1024);
         }
     }
 
@@ -234,6 +259,14 @@ public sealed class BadInputTests : IClassFixture<ApiFactory>, IAsyncLifetime
     public async Task Unknown_route_is_a_404_problem()
     {
         (await _client.FetchAsync("/api/nothing-here")).AssertProblem(404, "NotFoundError");
+    }
+
+    [Fact]
+    public async Task A_long_unknown_path_is_echoed_in_instance_cut_at_512_characters()
+    {
+        var path = "/api/nothing-here/" + new string('p', 20 * 1024);
+        var problem = (await _client.FetchAsync(path)).AssertProblem(404, "NotFoundError");
+        Assert.Equal(path[..512], problem.GetProperty("instance").GetString());
     }
 
     [Fact]

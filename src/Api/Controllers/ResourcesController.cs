@@ -99,7 +99,10 @@ public sealed class ResourcesController(ISender sender) : ControllerBase
         return ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
     }
 
-    /// <summary>Partially updates a resource; refused with the cycle's path if it would close one.</summary>
+    /// <summary>
+    /// Partially updates a resource; refused with the cycle's path if it would close one. An update
+    /// that leaves every field as stored writes nothing and answers the resource with its current ETag.
+    /// </summary>
     [HttpPut("{id}")]
     [Authorize(Policy = Scopes.Write)]
     [EnableRateLimiting(ClientRateLimits.WritePolicy)]

@@ -74,7 +74,9 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
                 problem.Extensions["resourceId"] = notFound.ResourceId;
                 break;
             case CircularDependencyException cycle:
-                problem.Extensions["cycle"] = cycle.Cycle.Select(id => id.ToString()).ToArray();
+                problem.Extensions["cycle"] = cycle.Shown.Select(id => id.ToString()).ToArray();
+                problem.Extensions["cycleLength"] = cycle.Length;
+                problem.Extensions["cycleTruncated"] = cycle.IsTruncated;
                 break;
         }
         return problem;
@@ -86,12 +88,20 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         ValidationException => "One or more fields are invalid.",
         UnknownDependenciesException => "Some dependencies do not exist.",
         ResourceNotFoundException => Shorten(exception.Message),
-        CircularDependencyException or PreconditionFailedException => exception.Message,
+        CircularDependencyException cycle => CycleDetail(cycle),
+        PreconditionFailedException => exception.Message,
         StoreUnavailableException => $"The database is unavailable; retry in {RetryAfterSeconds} seconds.",
         BadHttpRequestException when kind == ErrorKinds.PayloadTooLarge => $"The request body exceeds {JsonBodyInputFormatter.MaxBodyBytes} bytes.",
         BadHttpRequestException => "The request could not be read.",
         _ => null,
     };
+
+    /// <summary>The path is in <c>cycle</c> only: the detail names its length and its ends.</summary>
+    private static string CycleDetail(CircularDependencyException cycle) =>
+        $"The update would close a cycle through {cycle.Length} resources, from {cycle.Cycle[0]} back to itself; " +
+        (cycle.IsTruncated
+            ? $"'cycle' lists the first and the last {CircularDependencyException.EndsShown} ids of its path."
+            : "'cycle' lists its path.");
 
     private static string Shorten(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }

@@ -40,6 +40,20 @@ public static class InvalidRequestResponse
         public Task ExecuteResultAsync(ActionContext context) => ProblemFactory.WriteAsync(context.HttpContext, problem);
     }
 
+    /// <summary>Characters of a client's value a message quotes back; the rest is cut and marked '…'.</summary>
+    public const int MaxQuotedLength = 64;
+
+    /// <summary><paramref name="value"/> as a message may quote it: at most <see cref="MaxQuotedLength"/> characters, no surrogate pair split.</summary>
+    public static string Quote(string? value)
+    {
+        if (value is null || value.Length <= MaxQuotedLength)
+        {
+            return value ?? "";
+        }
+        var cut = char.IsHighSurrogate(value[MaxQuotedLength - 1]) ? MaxQuotedLength - 1 : MaxQuotedLength;
+        return string.Concat(value.AsSpan(0, cut), "…");
+    }
+
     private static string? FirstMessage(ActionContext context) =>
         context.ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage).FirstOrDefault(m => !string.IsNullOrEmpty(m));
 

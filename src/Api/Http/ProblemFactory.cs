@@ -19,7 +19,7 @@ public static class ProblemFactory
             Title = title,
             Status = status,
             Detail = detail,
-            Instance = context.Request.Path.Value is { Length: <= 512 } path ? path : context.Request.Path.Value?[..512],
+            Instance = InstanceOf(context),
         };
         Complete(context, problem, error);
         return problem;
@@ -30,13 +30,17 @@ public static class ProblemFactory
     {
         var status = problem.Status ?? context.Response.StatusCode;
         problem.Type = $"https://httpstatuses.io/{status}";
-        problem.Instance ??= context.Request.Path.Value;
+        problem.Instance ??= InstanceOf(context);
         // The framework's defaults have no title for some statuses (429 among them).
         problem.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
         problem.Extensions.Remove("traceId");
         problem.Extensions["error"] = error ?? (problem.Extensions.TryGetValue("error", out var existing) && existing is string name ? name : ErrorKinds.ForStatus(status).Name);
         problem.Extensions["traceId"] = TraceHeaders.TraceId(context) ?? Activity.Current?.TraceId.ToHexString();
     }
+
+    /// <summary>The request's path, cut at 512 characters: a request line may be 64 KB, and an answer never echoes all of it.</summary>
+    private static string? InstanceOf(HttpContext context) =>
+        context.Request.Path.Value is { Length: > 512 } path ? path[..512] : context.Request.Path.Value;
 
     public static Task WriteAsync(HttpContext context, ProblemDetails problem)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CrudCqrs.Application.Errors;
+using CrudCqrs.Domain.Resources;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -100,7 +101,7 @@ public sealed class ProblemSchemas : IDocumentFilter
         }
         else if (kind == ErrorKinds.NotFound)
         {
-            properties["resourceId"] = Text("The id as the client sent it.");
+            properties["resourceId"] = Text("The id as the client sent it; one longer than 64 characters is cut there and ends in '…'.");
             required.Add("resourceId");
             example["resourceId"] = "0195d3a4-7c1e-7b11-9f6a-2b9e8c1d4f00";
         }
@@ -109,12 +110,30 @@ public sealed class ProblemSchemas : IDocumentFilter
             properties["cycle"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Array,
-                Description = "The ids along the cycle, the first repeated at the end.",
+                Description = "The ids along the cycle, from the updated resource back to it (the first repeated at the end); " +
+                    "of a path longer than 20 ids, its first 10 and its last 10 (cycleTruncated).",
                 Items = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
                 MinItems = 2,
+                MaxItems = 2 * CircularDependencyException.EndsShown,
+            };
+            properties["cycleLength"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer,
+                Format = "int32",
+                Minimum = "2",
+                Description = "How many resources the cycle passes through: the path's ids, the repeated first one counted once.",
+            };
+            properties["cycleTruncated"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Boolean,
+                Description = "True when cycle leaves out the middle of the path (between its 10th and 11th ids).",
             };
             required.Add("cycle");
+            required.Add("cycleLength");
+            required.Add("cycleTruncated");
             example["cycle"] = new JsonArray("0195d3a4-7c1e-7b11-9f6a-2b9e8c1d4f00", "0195d3a4-7c1e-7b11-9f6a-2b9e8c1d4f01", "0195d3a4-7c1e-7b11-9f6a-2b9e8c1d4f00");
+            example["cycleLength"] = 2;
+            example["cycleTruncated"] = false;
         }
 
         return new OpenApiSchema
@@ -131,7 +150,7 @@ public sealed class ProblemSchemas : IDocumentFilter
     {
         "ValidationError" => "One or more fields are invalid.",
         "NotFoundError" => "Resource '0195d3a4-7c1e-7b11-9f6a-2b9e8c1d4f00' was not found.",
-        "CircularDependencyError" => "Circular dependency detected: 0195d3a4-7c1e-7b11-9f6a-2b9e8c1d4f00 → 0195d3a4-7c1e-7b11-9f6a-2b9e8c1d4f01 → 0195d3a4-7c1e-7b11-9f6a-2b9e8c1d4f00",
+        "CircularDependencyError" => "The update would close a cycle through 2 resources, from 0195d3a4-7c1e-7b11-9f6a-2b9e8c1d4f00 back to itself; 'cycle' lists its path.",
         "DatabaseUnavailable" => "The database is unavailable; retry in 5 seconds.",
         "InternalError" => "An unexpected error occurred; the trace id identifies it in the logs.",
         _ => kind.Title + ".",

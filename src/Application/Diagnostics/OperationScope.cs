@@ -75,6 +75,30 @@ public static class OperationFacts
         }
     }
 
+    /// <summary>
+    /// The whole path of a refused cycle, as a <c>cycle_detected</c> event on <paramref name="step"/>:
+    /// the answer and the log keep only its ends. The path is an array of ids, not one string,
+    /// because an attribute value length limit (<c>OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT</c>) cuts each
+    /// string of an array on its own, and no id is longer than 36 characters.
+    /// </summary>
+    public static void RecordCycle(Activity? step, IReadOnlyList<Guid> cycle)
+    {
+        if (step is null || !step.IsAllDataRequested)
+        {
+            return;
+        }
+        var path = new string[cycle.Count];
+        for (var i = 0; i < path.Length; i++)
+        {
+            path[i] = cycle[i].ToString();
+        }
+        step.AddEvent(new ActivityEvent("cycle_detected", tags: new ActivityTagsCollection
+        {
+            ["cycle.length"] = cycle.Count - 1,
+            ["cycle.path"] = path,
+        }));
+    }
+
     /// <summary>A child span of the operation (validation, cycle check); null when not recorded. Database work below it has the driver's client spans.</summary>
     public static Activity? StartStep(string name) =>
         OperationScope.Current?.Telemetry.ActivitySource.StartActivity(name, ActivityKind.Internal);

@@ -10,13 +10,28 @@ public static class ResourceRules
     /// <summary>More would make every write slow and is not a graph anyone draws by hand.</summary>
     public const int MaxDependencies = 1000;
 
-    public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(name => name is not null && name.Trim().Length is > 0 and <= Resource.NameMaxLength)
-            .WithMessage($"'name' must have 1 to {Resource.NameMaxLength} characters after trimming.");
+    /// <summary>The name's rules, the first broken one reported (a blank of tabs is blank, not also a control character).</summary>
+    public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilderInitial<T, string?> rule) =>
+        rule.Cascade(CascadeMode.Stop).Must(name => name is not null && name.Trim().Length is > 0 and <= Resource.NameMaxLength)
+            .WithMessage($"'name' must have 1 to {Resource.NameMaxLength} characters after trimming.")
+            .Must(name => !TextRules.HasControlCharacter(name))
+            .WithMessage("'name' must not contain control characters (U+0000-U+001F, U+007F-U+009F), tabs and line breaks included.")
+            .Must(name => !TextRules.HasBidiControl(name))
+            .WithMessage("'name' must not contain bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069).")
+            .Must(name => !TextRules.HasLoneSurrogate(name))
+            .WithMessage("'name' must not contain unpaired surrogates.");
 
-    public static IRuleBuilderOptions<T, string?> ValidDescription<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(description => description is null || description.Trim().Length <= Resource.DescriptionMaxLength)
-            .WithMessage($"'description' must have at most {Resource.DescriptionMaxLength} characters after trimming.");
+    public static IRuleBuilderOptions<T, string?> ValidDescription<T>(this IRuleBuilderInitial<T, string?> rule) =>
+        rule.Cascade(CascadeMode.Stop).Must(description => description is null || description.Trim().Length <= Resource.DescriptionMaxLength)
+            .WithMessage($"'description' must have at most {Resource.DescriptionMaxLength} characters after trimming.")
+            .ValidFreeText("description");
+
+    /// <summary>Text a person writes in a field or a search box: tabs and line breaks allowed, other control characters not.</summary>
+    public static IRuleBuilderOptions<T, string?> ValidFreeText<T>(this IRuleBuilder<T, string?> rule, string field) =>
+        rule.Must(text => !TextRules.HasControlCharacterBesidesLineBreaks(text))
+            .WithMessage($"'{field}' must not contain control characters (U+0000-U+001F, U+007F-U+009F) other than tab, CR and LF.")
+            .Must(text => !TextRules.HasLoneSurrogate(text))
+            .WithMessage($"'{field}' must not contain unpaired surrogates.");
 
     public static void AddDependencyRules<T>(this AbstractValidator<T> validator, Func<T, IReadOnlyList<string?>?> dependencies, Func<T, string?>? selfId = null)
     {

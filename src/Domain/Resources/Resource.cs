@@ -49,6 +49,10 @@ public sealed record Resource
         return updated;
     }
 
+    /// <summary>Whether <paramref name="other"/> holds the same name, description and dependency list (in the same order), whatever its version.</summary>
+    public bool HasSameContentAs(Resource other) =>
+        Id == other.Id && Name == other.Name && Description == other.Description && Dependencies.SequenceEqual(other.Dependencies);
+
     /// <summary>The resource after the dependencies in <paramref name="removed"/> were deleted.</summary>
     public Resource WithoutDependencies(IReadOnlySet<Guid> removed, DateTimeOffset now) => this with
     {

@@ -182,4 +182,28 @@ public sealed class SearchResourcesTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal(["q"], problem.ErrorKeys());
         Assert.Equal(HttpStatusCode.OK, (await SearchAsync(new string('q', 200))).Status);
     }
+
+    [Theory]
+    [InlineData("ab%00")]
+    [InlineData("%00%00%00")]
+    [InlineData("%00ab")]
+    [InlineData("a%00b%00c")]
+    [InlineData("abc%01")]
+    [InlineData("%7Fabc")]
+    [InlineData("ab%C2%85")]
+    public async Task Control_characters_in_the_query_are_a_validation_error_naming_q(string encoded)
+    {
+        var problem = (await _client.FetchAsync($"/api/search?q={encoded}")).AssertProblem(422, "ValidationError");
+        Assert.Equal(["q"], problem.ErrorKeys());
+    }
+
+    [Fact]
+    public async Task Tabs_and_line_breaks_in_the_query_are_text_like_any_other()
+    {
+        var m = Marker();
+        await _client.CreateAsync(m, "first line\nsecond line");
+
+        Assert.Equal([m], Names(await SearchAsync("line\nsecond")));
+        Assert.Empty(Names(await SearchAsync($"{m}\t\r\nx")));
+    }
 }

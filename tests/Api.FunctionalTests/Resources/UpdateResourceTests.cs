@@ -38,10 +38,40 @@ public sealed class UpdateResourceTests(ApiFactory factory) : IClassFixture<ApiF
         var previous = resource.UpdatedAt;
         for (var i = 0; i < 5; i++)
         {
-            var next = (await _client.PutAsync(resource.Id, new { })).Resource.UpdatedAt;
+            var next = (await _client.PutAsync(resource.Id, new { name = $"quick {i}" })).Resource.UpdatedAt;
             Assert.True(string.CompareOrdinal(next, previous) > 0, $"{next} after {previous}");
             previous = next;
         }
+    }
+
+    public static TheoryData<string> NoOpBodies => new()
+    {
+        "{}",
+        """{"name":null,"description":null,"dependencies":null}""",
+        """{"name":"  no-op ","description":"stays"}""",
+        """{"unknown":"member"}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(NoOpBodies))]
+    public async Task An_update_that_changes_nothing_answers_the_stored_resource_with_the_same_etag_and_writes_nothing(string body)
+    {
+        var dependency = await _client.CreateAsync("no-op dep");
+        var created = await _client.PostAsync(new { name = "no-op", description = "stays", dependencies = new[] { dependency.Id } });
+        var snapshot = await _client.SnapshotAsync();
+        var url = $"{ApiCalls.Resources}/{created.Resource.Id}";
+
+        var response = await _client.SendAsync(HttpMethod.Put, url, ApiCalls.RawJson(body));
+        var sameList = await _client.PutAsync(created.Resource.Id, new { dependencies = new[] { dependency.Id } }, ifMatch: created.ETag);
+
+        foreach (var answer in new[] { response, sameList })
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.Status);
+            Assert.Equal(created.ETag, answer.ETag);
+            Assert.Equal(created.Resource, answer.Resource);
+        }
+        Assert.Equal(snapshot, await _client.SnapshotAsync());
+        Assert.Equal(created.ETag, (await _client.GetResourceAsync(created.Resource.Id)).ETag);
     }
 
     [Fact]
@@ -138,6 +168,46 @@ public sealed class UpdateResourceTests(ApiFactory factory) : IClassFixture<ApiF
         Assert.Equal([a.Id, b.Id, a.Id], problem.GetProperty("cycle").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Equal($"/api/resources/{a.Id}", problem.GetProperty("instance").GetString());
         Assert.Equal(snapshot, await _client.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_cycle_through_a_long_chain_answers_the_ends_of_its_path_and_its_length_in_a_small_body()
+    {
+        // first <- r1 <- ... <- r59: first depending on the last closes a cycle through 60 resources.
+        var first = await _client.CreateAsync("chain 0");
+        var chain = new List<string> { first.Id };
+        for (var i = 1; i < 60; i++)
+        {
+            chain.Add((await _client.CreateAsync($"chain {i}", null, chain[^1])).Id);
+        }
+        var snapshot = await _client.SnapshotAsync();
+
+        var response = await _client.PutAsync(first.Id, new { dependencies = new[] { chain[^1] } });
+
+        var problem = response.AssertProblem(422, "CircularDependencyError");
+        var path = new[] { first.Id }.Concat(Enumerable.Reverse(chain)).ToArray();
+        var shown = problem.GetProperty("cycle").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(path[..10].Concat(path[^10..]), shown);
+        Assert.Equal(60, problem.GetProperty("cycleLength").GetInt32());
+        Assert.True(problem.GetProperty("cycleTruncated").GetBoolean());
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("60 resources", detail);
+        Assert.DoesNotContain(path[1], detail);
+        Assert.InRange(response.Body.Length, 0, 2048);
+        Assert.Equal(snapshot, await _client.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_short_cycle_answers_its_whole_path_once()
+    {
+        var a = await _client.CreateAsync("once a");
+        var b = await _client.CreateAsync("once b", null, a.Id);
+
+        var problem = (await _client.PutAsync(a.Id, new { dependencies = new[] { b.Id } })).AssertProblem(422, "CircularDependencyError");
+
+        Assert.Equal(2, problem.GetProperty("cycleLength").GetInt32());
+        Assert.False(problem.GetProperty("cycleTruncated").GetBoolean());
+        Assert.DoesNotContain(b.Id, problem.GetProperty("detail").GetString()!);
     }
 
     [Fact]

@@ -1,6 +1,11 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Diagnostics;
 using CrudCqrs.Application.Resources;
 using CrudCqrs.Application.Resources.UpdateResource;
 using CrudCqrs.Domain.Resources;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrudCqrs.Application.UnitTests.Resources;
 
@@ -93,6 +98,45 @@ public sealed class UpdateResourceHandlerTests : ResourceHandlerTestBase
 
         Assert.Equal(new[] { a.Id, c.Id, b.Id, a.Id }, error.Cycle);
         AssertSameResource(a, await GetAsync(a));
+    }
+
+    [Fact]
+    public async Task A_long_cycle_is_told_by_its_ends_while_the_trace_gets_the_whole_path()
+    {
+        // chain[i] depends on chain[i-1]; chain[0] depending on the last closes a cycle through all 31.
+        var chain = new List<ResourceDto> { await CreateAsync("chain 0") };
+        for (var i = 1; i <= 30; i++)
+        {
+            chain.Add(await CreateAsync($"chain {i}", null, chain[^1]));
+        }
+        var path = new[] { chain[0].Id }.Concat(chain.Select(r => r.Id).Reverse()).ToArray();
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var telemetry = new CrudTelemetry(services.GetRequiredService<IMeterFactory>(), new StoreInfo("sqlite"));
+        var stopped = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => ReferenceEquals(source, telemetry.ActivitySource),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => stopped.Add(activity),
+        };
+        ActivitySource.AddActivityListener(listener);
+        OperationScope.Begin(Operation<UpdateResourceCommand>.Descriptor, telemetry, activity: null);
+
+        var error = await Assert.ThrowsAsync<CircularDependencyException>(() => SetDependenciesAsync(chain[0], chain[^1]));
+
+        Assert.Equal(path, error.Cycle);
+        Assert.Equal(31, error.Length);
+        Assert.True(error.IsTruncated);
+        Assert.Equal(path[..10].Concat(path[^10..]), error.Shown);
+        Assert.InRange(error.Message.Length, 0, 21 * 40 + 100);
+        Assert.Contains("31 resources", error.Message);
+        Assert.DoesNotContain(path[15].ToString(), error.Message);
+
+        var detected = Assert.Single(stopped.Single(a => a.OperationName == "cycle_check").Events);
+        Assert.Equal("cycle_detected", detected.Name);
+        var tags = detected.Tags.ToDictionary(t => t.Key, t => t.Value);
+        Assert.Equal(31, tags["cycle.length"]);
+        Assert.Equal(path.Select(id => id.ToString()), (string[])tags["cycle.path"]!);
     }
 
     [Fact]

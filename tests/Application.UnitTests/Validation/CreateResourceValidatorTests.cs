@@ -28,6 +28,53 @@ public sealed class CreateResourceValidatorTests
         Assert.Equal(new[] { "name" }, _validator.FailedFields(Command(name)));
     }
 
+    [Theory]
+    [InlineData("a\0b")]
+    [InlineData("ab\0")]
+    [InlineData("tab\there")]
+    [InlineData("line\nbreak")]
+    [InlineData("c1\u0085")]
+    [InlineData("del\u007F")]
+    [InlineData("admin\u202Egnp.exe")]
+    [InlineData("\u202Aembedded")]
+    [InlineData("\u2066isolated\u2069")]
+    public void A_name_with_a_control_bidi_or_lone_surrogate_character_fails_on_name_once(string name)
+    {
+        Assert.Equal(new[] { "name" }, _validator.FailedFields(Command(name)));
+    }
+
+    [Fact]
+    public void Unpaired_surrogates_fail_on_their_field_and_a_pair_is_fine()
+    {
+        // Built at run time: attribute arguments cannot hold an unpaired surrogate.
+        foreach (var lone in new[] { "lone " + (char)0xD800 + " high", "lone " + (char)0xDC00 + " low", "end " + (char)0xDBFF })
+        {
+            Assert.Equal(new[] { "name" }, _validator.FailedFields(Command(lone)));
+            Assert.Equal(new[] { "description" }, _validator.FailedFields(Command(description: lone)));
+        }
+        _validator.AssertValid(Command("pair " + (char)0xD83D + (char)0xDE80, "pair " + (char)0xD83D + (char)0xDE80));
+    }
+
+    [Theory]
+    [InlineData("🚀 rocket")]
+    [InlineData("العربية")]
+    [InlineData("zero\u200Dwidth joiner")]
+    [InlineData("\u200Fmark")]
+    public void A_name_may_hold_any_other_text(string name)
+    {
+        _validator.AssertValid(Command(name));
+    }
+
+    [Theory]
+    [InlineData("nul \0 inside", false)]
+    [InlineData("bell \u0007", false)]
+    [InlineData("first\tline\r\nsecond", true)]
+    [InlineData("\u202Bright to left\u202C", true)]
+    public void A_description_may_hold_tabs_line_breaks_and_bidi_controls_but_no_other_control_character(string description, bool valid)
+    {
+        Assert.Equal(valid ? [] : new[] { "description" }, _validator.FailedFields(Command(description: description)));
+    }
+
     [Fact]
     public void The_name_may_have_100_characters_after_trimming_and_no_more()
     {

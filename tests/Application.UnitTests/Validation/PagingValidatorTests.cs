@@ -54,6 +54,32 @@ public sealed class SearchResourcesValidatorTests
         _validator.AssertValid(new SearchResourcesQuery(text));
     }
 
+    [Theory]
+    [InlineData("ab\0")]
+    [InlineData("\0\0\0")]
+    [InlineData("\u0001x")]
+    [InlineData("x\u009F")]
+    public void A_query_with_a_control_character_fails_on_q_once(string text)
+    {
+        Assert.Equal(new[] { "q" }, _validator.FailedFields(new SearchResourcesQuery(text)));
+        Assert.Equal(new[] { "q" }, _validator.FailedFields(new SearchResourcesQuery(text + new string('q', 201))));
+    }
+
+    [Fact]
+    public void A_query_with_an_unpaired_surrogate_fails_on_q()
+    {
+        Assert.Equal(new[] { "q" }, _validator.FailedFields(new SearchResourcesQuery("x" + (char)0xD800)));
+    }
+
+    [Theory]
+    [InlineData("line\nbreak")]
+    [InlineData("tab\there\r\n")]
+    [InlineData("\u202Ertl")]
+    public void A_query_may_hold_tabs_line_breaks_and_bidi_controls(string text)
+    {
+        _validator.AssertValid(new SearchResourcesQuery(text));
+    }
+
     [Fact]
     public void The_query_may_have_200_characters_and_no_more()
     {

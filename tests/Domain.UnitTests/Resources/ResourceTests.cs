@@ -93,6 +93,19 @@ public sealed class ResourceTests
     }
 
     [Fact]
+    public void Same_content_means_the_same_name_description_and_dependencies_in_order_whatever_the_version()
+    {
+        var original = Resource.Create(Id, "name", "description", [DependencyA, DependencyB], Now);
+
+        Assert.True(original.Update(" name ", "description ", [DependencyA, DependencyB], Now).HasSameContentAs(original));
+        Assert.True(original.Update(null, null, null, Now).HasSameContentAs(original));
+        Assert.False(original.Update("other", null, null, Now).HasSameContentAs(original));
+        Assert.False(original.Update(null, "", null, Now).HasSameContentAs(original));
+        Assert.False(original.Update(null, null, [DependencyB, DependencyA], Now).HasSameContentAs(original));
+        Assert.False(original.Update(null, null, [DependencyA], Now).HasSameContentAs(original));
+    }
+
+    [Fact]
     public void Update_replaces_only_the_given_fields()
     {
         var original = Resource.Create(Id, "name", "description", [DependencyA], Now);

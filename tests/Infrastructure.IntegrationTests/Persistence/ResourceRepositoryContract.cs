@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Resources.UpdateResource;
 using CrudCqrs.Domain.Resources;
 
 namespace CrudCqrs.Infrastructure.IntegrationTests.Persistence;
@@ -326,6 +327,37 @@ public abstract class ResourceRepositoryContract : IAsyncLifetime
         Assert.Null(read.Description);
         Assert.Equal([subject.Id], (await repository.SearchAsync("RENAMED", 0, 1000, None)).Items.Select(r => r.Id));
         Assert.Empty((await repository.SearchAsync("subject", 0, 1000, None)).Items);
+    }
+
+    [SkippableFact]
+    public async Task An_update_use_case_that_changes_nothing_writes_nothing_and_answers_the_stored_version()
+    {
+        var repository = await RepositoryAsync();
+        var a = NewResource("a", T0);
+        var b = NewResource("b", T0);
+        var subject = NewResource("subject", T0, "kept", a.Id, b.Id);
+        await AddAsync(repository, a, b, subject);
+        var handler = new UpdateResourceHandler(repository, TimeProvider.System);
+        var id = subject.Id.ToString();
+
+        UpdateResourceCommand[] noOps =
+        [
+            new(id, null, null, null),
+            new(id, "  subject ", " kept", [a.Id.ToString(), b.Id.ToString()]),
+            new(id, null, "kept", null, IfMatch: subject.ETag),
+        ];
+        foreach (var command in noOps)
+        {
+            var answer = await handler.Handle(command, None);
+            Assert.Equal((subject.ETag, subject.UpdatedAt.UtcDateTime, "subject", "kept"), (answer.ETag, answer.UpdatedAt, answer.Name, answer.Description));
+            Assert.Equal(subject.Dependencies, answer.Dependencies);
+            Assert.Equal(subject, await repository.FindAsync(subject.Id, None));
+        }
+
+        // The same list in another order is a change: the order is the client's.
+        var reordered = await handler.Handle(new(id, null, null, [b.Id.ToString(), a.Id.ToString()]), None);
+        Assert.Equal("\"2\"", reordered.ETag);
+        Assert.Equal(2, (await repository.FindAsync(subject.Id, None))!.Version);
     }
 
     [SkippableFact]

@@ -14,8 +14,9 @@ namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 /// </summary>
 public sealed class SearchIndexTests : IAsyncLifetime
 {
-    // Quotes, FTS and LIKE metacharacters, spaces, letters whose case folding is special.
-    private const string Alphabet = "abcAB \"'%_*:^-(){}İıßΣσς€x";
+    // Quotes, FTS and LIKE metacharacters, spaces, letters whose case folding is special, and
+    // control characters (NUL ends a C string, which is how FTS5 reads its query).
+    private const string Alphabet = "abcAB \"'%_*:^-(){}İıßΣσς€x\0\u0001\n";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("crudcqrs-search-").FullName;
     private ResourceDbContext _db = null!;
@@ -77,6 +78,27 @@ public sealed class SearchIndexTests : IAsyncLifetime
         Assert.Equal(2, (await _repository.SearchAsync("Hello", 0, 1000, CancellationToken.None)).Items.Count);
         Assert.Empty((await _repository.SearchAsync("hello world", 0, 1000, CancellationToken.None)).Items);
         Assert.Empty((await _repository.SearchAsync("{NameKey} : x", 0, 1000, CancellationToken.None)).Items);
+    }
+
+    [Theory]
+    [InlineData("ab\0")]
+    [InlineData("\0ab")]
+    [InlineData("\0\0\0")]
+    [InlineData("a\0b\0c")]
+    [InlineData("\0abc\0")]
+    [InlineData("\0\u0001\n\t\u007f")]
+    public async Task Search_text_with_control_characters_anywhere_answers_the_substring_rule(string text)
+    {
+        var holder = Resource.Create(Guid.CreateVersion7(), "x" + text + "x", null, [], DateTimeOffset.UtcNow);
+        var other = Resource.Create(Guid.CreateVersion7(), "ab abc", text.Replace("\0", "", StringComparison.Ordinal), [], DateTimeOffset.UtcNow);
+        await _repository.AddAsync(holder, CancellationToken.None);
+        await _repository.AddAsync(other, CancellationToken.None);
+
+        var first = await _repository.SearchAsync(text, 0, 1000, CancellationToken.None);
+        var after = await _repository.SearchAfterAsync(text, long.MinValue, 1000, CancellationToken.None);
+
+        Assert.Equal([holder.Id], first.Items.Select(r => r.Id));
+        Assert.Equal([holder.Id], after.Items.Select(r => r.Id));
     }
 
     private async Task CheckQueries()

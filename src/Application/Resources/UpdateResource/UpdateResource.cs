@@ -5,7 +5,10 @@ using Mediator;
 
 namespace CrudCqrs.Application.Resources.UpdateResource;
 
-/// <summary>Partial update: a null field keeps its value; <see cref="Dependencies"/>, when given, replaces the list.</summary>
+/// <summary>
+/// Partial update: a null field keeps its value; <see cref="Dependencies"/>, when given, replaces
+/// the list. An update that leaves every field as stored answers the stored resource unchanged.
+/// </summary>
 [Operation("update_resource", "update")]
 public sealed record UpdateResourceCommand(
     string Id,
@@ -33,7 +36,15 @@ public sealed class UpdateResourceHandler(IResourceRepository repository, TimePr
         }
 
         var updated = current.Update(command.Name, command.Description, dependencies, clock.GetUtcNow());
-        await repository.UpdateAsync(updated, cancellationToken);
+        // An update that changes nothing writes nothing: the version, ETag and updated time stay.
+        if (updated.HasSameContentAs(current))
+        {
+            updated = current;
+        }
+        else
+        {
+            await repository.UpdateAsync(updated, cancellationToken);
+        }
         var answer = ResourceDto.From(updated);
         await transaction.CommitAsync(answer, cancellationToken);
         return answer;
@@ -52,6 +63,7 @@ public sealed class UpdateResourceHandler(IResourceRepository repository, TimePr
         var cycle = DependencyGraph.FindCycle(id, added, node => reachable.TryGetValue(node, out var next) ? next : []);
         if (cycle is not null)
         {
+            OperationFacts.RecordCycle(span, cycle);
             throw new CircularDependencyException(cycle);
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -126,14 +127,20 @@ public static class MongoQueries
     /// Backslash before every ASCII character that is not a letter or digit: in PCRE (the
     /// server's regex engine) an escaped non-alphanumeric always stands for itself, so this is
     /// safe for characters that are not special too. Letters, digits, '_' (a word character, whose
-    /// escape some engines reject) and non-ASCII text stay as they are.
+    /// escape some engines reject) and non-ASCII text stay as they are. ASCII control characters
+    /// become <c>\xHH</c>: BSON carries a pattern as a C string, which cannot hold a NUL.
     /// </summary>
     public static string EscapeRegex(string text)
     {
         var escaped = new StringBuilder(text.Length * 2);
         foreach (var c in text)
         {
-            if (c < 128 && !char.IsAsciiLetterOrDigit(c) && c != '_' && !char.IsControl(c))
+            if (c is < (char)0x20 or (char)0x7F)
+            {
+                escaped.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+                continue;
+            }
+            if (c < 128 && !char.IsAsciiLetterOrDigit(c) && c != '_')
             {
                 escaped.Append('\\');
             }

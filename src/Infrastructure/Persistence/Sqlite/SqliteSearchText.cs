@@ -11,11 +11,11 @@ public sealed class SqliteSearchText
     /// <summary>FTS5's trigram tokenizer indexes three characters at a time.</summary>
     public const int MinimumIndexedLength = 3;
 
-    private SqliteSearchText(string key, bool indexed)
+    private SqliteSearchText(string key, string? matchExpression)
     {
         Key = key;
-        Indexed = indexed;
-        MatchExpression = indexed ? FirstAndLastTrigrams(key) : "";
+        Indexed = matchExpression is not null;
+        MatchExpression = matchExpression ?? "";
     }
 
     /// <summary>The lowercased text, compared by <c>instr</c> with the stored keys.</summary>
@@ -29,7 +29,9 @@ public sealed class SqliteSearchText
     /// holds each of its trigrams, so no match is lost; the exact substring test that follows
     /// drops the few candidates that hold the two apart. Each further trigram costs the index a
     /// doclist per segment and narrows little, and no column filter is needed (the index holds
-    /// only the two key columns).
+    /// only the two key columns). FTS5 reads its query as a C string, so a trigram holding a NUL
+    /// would end the query inside a quoted term: the first and last trigrams without one are
+    /// taken instead, and a text with no such trigram is not indexed.
     /// </summary>
     public string MatchExpression { get; }
 
@@ -41,25 +43,24 @@ public sealed class SqliteSearchText
             return null;
         }
         var key = text.ToLowerInvariant();
-        var runes = 0;
-        foreach (var _ in key.EnumerateRunes())
-        {
-            if (++runes >= MinimumIndexedLength)
-            {
-                break;
-            }
-        }
-        return new SqliteSearchText(key, runes >= MinimumIndexedLength);
+        return new SqliteSearchText(key, FirstAndLastTrigrams(key));
     }
 
-    private static string FirstAndLastTrigrams(string key)
+    private static string? FirstAndLastTrigrams(string key)
     {
         var runes = key.EnumerateRunes().Select(r => r.ToString()).ToArray();
-        var first = Term(runes[..MinimumIndexedLength]);
-        return runes.Length == MinimumIndexedLength ? first : first + " AND " + Term(runes[^MinimumIndexedLength..]);
+        var starts = Enumerable.Range(0, Math.Max(0, runes.Length - MinimumIndexedLength + 1))
+            .Where(start => !runes.AsSpan(start, MinimumIndexedLength).Contains("\0"))
+            .ToArray();
+        if (starts.Length == 0)
+        {
+            return null;
+        }
+        var first = Term(runes.AsSpan(starts[0], MinimumIndexedLength));
+        return starts[^1] == starts[0] ? first : first + " AND " + Term(runes.AsSpan(starts[^1], MinimumIndexedLength));
     }
 
     /// <summary>A trigram as an FTS5 string (double quotes doubled inside).</summary>
-    private static string Term(string[] trigram) =>
+    private static string Term(ReadOnlySpan<string> trigram) =>
         "\"" + string.Concat(trigram).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

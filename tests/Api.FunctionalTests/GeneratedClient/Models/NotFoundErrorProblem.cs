@@ -36,7 +36,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Models
 #endif
         /// <summary>The primary error message.</summary>
         public override string Message { get => base.Message; }
-        /// <summary>The id as the client sent it.</summary>
+        /// <summary>The id as the client sent it; one longer than 64 characters is cut there and ends in &apos;…&apos;.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? ResourceId { get; set; }

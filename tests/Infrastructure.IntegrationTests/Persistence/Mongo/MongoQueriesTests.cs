@@ -42,13 +42,25 @@ public sealed class MongoQueriesTests
     {
         // .NET's engine stands in for PCRE here: both read a backslash before a non-alphanumeric
         // character as that character, which is all the escaping relies on.
-        var text = Gen.String["ab.*+?()[]{}|^$\\/- _#Aé"];
+        var text = Gen.String["ab.*+?()[]{}|^$\\/- _#Aé\0\u0001\n\r\t\u007f"];
         Gen.Select(text, text).Sample((needle, haystack) =>
         {
             var key = needle.ToLowerInvariant();
             var stored = haystack.ToLowerInvariant();
             return Regex.IsMatch(stored, MongoQueries.EscapeRegex(key), RegexOptions.CultureInvariant) == stored.Contains(key, StringComparison.Ordinal);
         });
+    }
+
+    [Theory]
+    [InlineData("ab\0", @"ab\x00")]
+    [InlineData("\0\0\0", @"\x00\x00\x00")]
+    [InlineData("a\nb\u007f", @"a\x0ab\x7f")]
+    public void Control_characters_are_escaped_so_the_pattern_serializes_as_bson(string text, string pattern)
+    {
+        var rendered = MongoQueries.Search(text).Render(Args);
+
+        Assert.Equal(pattern, rendered["$or"][0]["nameKey"].AsBsonRegularExpression.Pattern);
+        Assert.NotEmpty(rendered.ToBson());
     }
 
     [Fact]

@@ -103,7 +103,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
             return await RequestAdapter.SendAsync<global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ResourceDto>(requestInfo, global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ResourceDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Partially updates a resource; refused with the cycle&apos;s path if it would close one.
+        /// Partially updates a resource; refused with the cycle&apos;s path if it would close one. An updatethat leaves every field as stored writes nothing and answers the resource with its current ETag.
         /// </summary>
         /// <returns>A <see cref="global::CrudCqrs.Api.FunctionalTests.GeneratedClient.Models.ResourceDto"/></returns>
         /// <param name="body">Body of `PUT /api/resources/{id}`: absent or null fields keep their value; `dependencies` replaces the list.</param>
@@ -184,7 +184,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Api.Resources.Item
             return requestInfo;
         }
         /// <summary>
-        /// Partially updates a resource; refused with the cycle&apos;s path if it would close one.
+        /// Partially updates a resource; refused with the cycle&apos;s path if it would close one. An updatethat leaves every field as stored writes nothing and answers the resource with its current ETag.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">Body of `PUT /api/resources/{id}`: absent or null fields keep their value; `dependencies` replaces the list.</param>

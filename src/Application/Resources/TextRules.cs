@@ -1,0 +1,43 @@
+namespace CrudCqrs.Application.Resources;
+
+/// <summary>
+/// Which characters a client's text may hold. Control characters (Unicode category Cc) break
+/// logs and terminals, and C-string consumers downstream (SQLite's FTS5 query, BSON patterns);
+/// free text (descriptions, search text) may still hold tabs and line breaks. Bidi embeddings,
+/// overrides and isolates reorder how a name is displayed, so one name could pose as another.
+/// A lone surrogate is not a character at all and cannot be stored as UTF-8.
+/// </summary>
+public static class TextRules
+{
+    /// <summary>True when <paramref name="text"/> holds any control character, tab and line breaks included.</summary>
+    public static bool HasControlCharacter(string? text) => text is not null && text.Any(char.IsControl);
+
+    /// <summary>True when <paramref name="text"/> holds a control character other than tab, CR and LF.</summary>
+    public static bool HasControlCharacterBesidesLineBreaks(string? text) =>
+        text is not null && text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'));
+
+    /// <summary>True when <paramref name="text"/> holds U+202A–U+202E (embeddings, overrides) or U+2066–U+2069 (isolates).</summary>
+    public static bool HasBidiControl(string? text) =>
+        text is not null && text.Any(c => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'));
+
+    /// <summary>True when <paramref name="text"/> holds a high surrogate without its low one, or the reverse.</summary>
+    public static bool HasLoneSurrogate(string? text)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -20,6 +20,8 @@ public static class SecurityServices
         var services = builder.Services;
         services.AddSingleton(auth);
         services.AddSingleton(rateLimits);
+        // Read here, with the other settings that decide what strangers may reach.
+        services.AddSingleton(OpenApi.OpenApiSettings.Read(builder.Configuration, builder.Environment));
         services.AddHttpContextAccessor();
         services.Replace(ServiceDescriptor.Singleton<ICurrentCaller, HttpCurrentCaller>());
         services.Replace(ServiceDescriptor.Singleton(new TelemetryPrivacy(
@@ -34,6 +36,8 @@ public static class SecurityServices
                 options.AddPolicy(Scopes.Read, policy => Require(policy, Scopes.Read));
                 options.AddPolicy(Scopes.Write, policy => Require(policy, Scopes.Write));
             });
+            services.AddSingleton<AuthRefusalLog>();
+            services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalAnswers>();
         }
         else
         {
@@ -94,8 +98,8 @@ public static class SecurityServices
         return app;
     }
 
-    private static void Require(AuthorizationPolicyBuilder policy, string scope) =>
-        policy.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope));
+    private static void Require(AuthorizationPolicyBuilder policy, string name) =>
+        policy.RequireAuthenticatedUser().AddRequirements([.. Scopes.RequiredBy(name).Select(scope => new ScopeRequirement(scope))]);
 
     private static void ConfigureBearer(JwtBearerOptions options, AuthSettings auth, IHostEnvironment environment)
     {
@@ -106,6 +110,28 @@ public static class SecurityServices
         // A token past its exp is refused at once; issuers that need slack give tokens longer lives.
         options.TokenValidationParameters.ClockSkew = TimeSpan.Zero;
         options.TokenValidationParameters.NameClaimType = "sub";
+        // The challenge says only that the token was refused: the framework's description quotes
+        // the token's own claims (a CR or LF in iss broke the header, a quote forged a parameter).
+        options.IncludeErrorDetails = false;
+        options.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                if (context.Principal is null || CallerIdentity.OfClaims(context.Principal) is null)
+                {
+                    context.Fail(new NoCallerInTokenException());
+                }
+                return Task.CompletedTask;
+            },
+            OnChallenge = context =>
+            {
+                if (context.AuthenticateFailure is not null)
+                {
+                    context.Error = "invalid_token";
+                }
+                return Task.CompletedTask;
+            },
+        };
         if (auth.Authority is not null)
         {
             options.Authority = auth.Authority.ToString();

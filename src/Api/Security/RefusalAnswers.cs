@@ -1,0 +1,36 @@
+using CrudCqrs.Api.Http;
+using CrudCqrs.Application.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace CrudCqrs.Api.Security;
+
+/// <summary>
+/// What a refused request is told, and the log line about it: a 403 names the scopes the token
+/// lacks (in the problem and in <c>WWW-Authenticate: Bearer error="insufficient_scope"</c>, RFC 6750);
+/// a 401 is the bearer scheme's challenge. Both are logged by <see cref="AuthRefusalLog"/>.
+/// </summary>
+public sealed class RefusalAnswers(AuthRefusalLog log) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _framework = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        var needed = policy.Requirements.OfType<ScopeRequirement>().Select(r => r.Scope).ToArray();
+        var missing = needed.Where(scope => !ScopeRequirement.Grants(context.User, scope)).ToArray();
+        if (authorizeResult.Forbidden && missing.Length > 0)
+        {
+            log.Forbidden(context, missing);
+            context.Response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"{string.Join(' ', needed)}\"";
+            await ProblemFactory.WriteAsync(context, ProblemFactory.Create(context, ErrorKinds.Forbidden,
+                $"The token lacks the scope {string.Join(" and ", missing)}; this operation needs {string.Join(" and ", needed)}."));
+            return;
+        }
+        if (authorizeResult.Challenged)
+        {
+            log.Unauthenticated(context, context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure);
+        }
+        await _framework.HandleAsync(next, context, policy, authorizeResult);
+    }
+}

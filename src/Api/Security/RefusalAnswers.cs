@@ -29,7 +29,8 @@ public sealed class RefusalAnswers(AuthRefusalLog log) : IAuthorizationMiddlewar
         }
         if (authorizeResult.Challenged)
         {
-            log.Unauthenticated(context, context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure);
+            // The scheme keeps its result for the request, so asking again does not validate twice.
+            log.Unauthenticated(context, (await context.AuthenticateAsync()).Failure);
         }
         await _framework.HandleAsync(next, context, policy, authorizeResult);
     }

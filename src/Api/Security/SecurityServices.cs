@@ -37,6 +37,11 @@ public static class SecurityServices
                 options.AddPolicy(Scopes.Write, policy => Require(policy, Scopes.Write));
             });
             services.AddSingleton<AuthRefusalLog>();
+            if (auth.Authority is not null)
+            {
+                services.AddSingleton<TokenMetadataHealthCheck>();
+                services.AddHealthChecks().AddCheck<TokenMetadataHealthCheck>(TokenMetadataHealthCheck.Name, tags: [Infrastructure.DependencyInjection.ReadyTag]);
+            }
             services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalAnswers>();
         }
         else

@@ -25,7 +25,8 @@ public static class TestTokens
         string audience = Audience,
         TimeSpan? expiresIn = null,
         string[]? scp = null,
-        IReadOnlyDictionary<string, object>? claims = null)
+        IReadOnlyDictionary<string, object>? claims = null,
+        SigningCredentials? credentials = null)
     {
         var expires = DateTime.UtcNow + (expiresIn ?? TimeSpan.FromMinutes(10));
         var all = new Dictionary<string, object>();
@@ -53,7 +54,7 @@ public static class TestTokens
             NotBefore = expires - TimeSpan.FromMinutes(20),
             Expires = expires,
             Claims = all,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = credentials ?? new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }

@@ -70,6 +70,35 @@ public sealed class ChallengeHeaderTests(JwtApiFactory factory) : IClassFixture<
         }
     }
 
+    public static TheoryData<string, string?, Dictionary<string, object>> OddClaimShapes() => new()
+    {
+        { "numeric sub", "alice", new Dictionary<string, object> { ["sub"] = 12345 } },
+        { "array sub", "alice", new Dictionary<string, object> { ["sub"] = new[] { "a", "b\r\nc" } } },
+        { "object sub", "alice", new Dictionary<string, object> { ["sub"] = new Dictionary<string, object> { ["k"] = "v\"" } } },
+        { "boolean client_id", null, new Dictionary<string, object> { ["client_id"] = true } },
+        { "array scope", "alice", new Dictionary<string, object> { ["scope"] = new[] { "resources:read", "resources:write" } } },
+        { "numeric iss", "alice", new Dictionary<string, object> { ["iss"] = 5 } },
+        { "object iss", "alice", new Dictionary<string, object> { ["iss"] = new Dictionary<string, object> { ["x"] = "\r\n" } } },
+        { "array aud", "alice", new Dictionary<string, object> { ["aud"] = new[] { "other\r\n", "ünïcode" } } },
+        { "text exp", "alice", new Dictionary<string, object> { ["exp"] = "tomorrow\r\n" } },
+        { "text nbf", "alice", new Dictionary<string, object> { ["nbf"] = "\"now\"" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(OddClaimShapes))]
+    public async Task Claims_of_unexpected_types_never_give_a_5xx(string kind, string? subject, Dictionary<string, object> claims)
+    {
+        var client = factory.ClientWith(TestTokens.Mint(subject: subject, claims: claims));
+        foreach (var answer in new[] { await client.FetchAsync(ApiCalls.Resources), await client.PostAsync(new { name = "odd " + kind }) })
+        {
+            Assert.True(answer.Code < 500, $"{kind}: {answer}");
+            if (answer.Code is 401 or 403)
+            {
+                Assert.True(FixedChallenges.Contains(answer.Header("WWW-Authenticate")), $"{kind}: WWW-Authenticate is {answer.Header("WWW-Authenticate")}");
+            }
+        }
+    }
+
     [Fact]
     public async Task An_expired_token_gets_invalid_token_without_a_description()
     {

@@ -60,7 +60,7 @@ public static class SecurityServices
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "A JWT with scope resources:read and/or resources:write (needed only when the service runs with Auth__Mode=Jwt).",
+                Description = "A JWT with scope resources:read, plus resources:write for writes (needed only when the service runs with Auth__Mode=Jwt).",
             });
             options.OperationFilter<BearerSecurityFilter>();
         });

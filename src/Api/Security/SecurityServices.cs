@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 
@@ -39,6 +40,7 @@ public static class SecurityServices
             services.AddSingleton<AuthRefusalLog>();
             if (auth.Authority is not null)
             {
+                services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, MetadataBackoffSetup>();
                 services.AddSingleton<TokenMetadataHealthCheck>();
                 services.AddHealthChecks().AddCheck<TokenMetadataHealthCheck>(TokenMetadataHealthCheck.Name, tags: [Infrastructure.DependencyInjection.ReadyTag]);
             }

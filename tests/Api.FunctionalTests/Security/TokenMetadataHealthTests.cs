@@ -55,8 +55,26 @@ public sealed class TokenMetadataHealthTests
             Assert.Equal(["status"], ready.Json.EnumerateObject().Select(p => p.Name));
             Assert.Equal("Degraded", ready.Json.GetProperty("status").GetString());
         }
-        // The first probe fetches; the next try waits TokenMetadataHealthCheck.FirstRetry (5 s) or longer.
+        // The first probe fetches; the next try waits MetadataWithBackoff.FirstRetry (5 s) or longer.
         Assert.InRange(issuer.DiscoveryRequests, 1, 2);
+    }
+
+    [Fact]
+    public async Task Tokens_arriving_while_the_authority_is_down_do_not_each_ask_it_again()
+    {
+        using var issuer = new MetadataServer { Failing = true };
+        await using var factory = new AuthorityApiFactory(issuer.Authority);
+        var client = factory.CreateGuardedClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Mint(issuer: issuer.Authority, credentials: issuer.Credentials));
+
+        for (var i = 0; i < 20; i++)
+        {
+            (await client.FetchAsync(ApiCalls.Resources)).AssertProblem(401, "Unauthorized");
+        }
+        // Without backoff each of them asked twice (40); the next try waits MetadataWithBackoff.FirstRetry (5 s) or longer.
+        Assert.InRange(issuer.DiscoveryRequests, 1, 2);
+        var ready = await client.FetchAsync("/health/ready");
+        Assert.Contains("next try in", ready.Json.GetProperty("checks").GetProperty("token-metadata").GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

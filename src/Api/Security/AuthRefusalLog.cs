@@ -33,9 +33,10 @@ public sealed partial class AuthRefusalLog(ILogger<AuthRefusalLog> logger, TimeP
         _ => "invalid_token",
     };
 
-    public void Unauthenticated(HttpContext context, Exception? failure)
+    /// <summary>A 401; when the authority's signing keys could not be fetched, that, not the token, is the reason.</summary>
+    public void Unauthenticated(HttpContext context, Exception? failure, bool keysUnavailable)
     {
-        var reason = ReasonOf(failure);
+        var reason = failure is not null && keysUnavailable ? "keys_unavailable" : ReasonOf(failure);
         if (Pass(reason, out var notLogged))
         {
             Unauthenticated(logger, reason, RemoteCaller(context), context.Request.Method, Printable(context.Request.Path.Value ?? ""), notLogged);

@@ -1,8 +1,10 @@
 using CrudCqrs.Api.Http;
 using CrudCqrs.Application.Errors;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.Options;
 
 namespace CrudCqrs.Api.Security;
 
@@ -11,7 +13,7 @@ namespace CrudCqrs.Api.Security;
 /// lacks (in the problem and in <c>WWW-Authenticate: Bearer error="insufficient_scope"</c>, RFC 6750);
 /// a 401 is the bearer scheme's challenge. Both are logged by <see cref="AuthRefusalLog"/>.
 /// </summary>
-public sealed class RefusalAnswers(AuthRefusalLog log) : IAuthorizationMiddlewareResultHandler
+public sealed class RefusalAnswers(AuthRefusalLog log, IOptionsMonitor<JwtBearerOptions> bearerOptions) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _framework = new();
 
@@ -30,7 +32,8 @@ public sealed class RefusalAnswers(AuthRefusalLog log) : IAuthorizationMiddlewar
         if (authorizeResult.Challenged)
         {
             // The scheme keeps its result for the request, so asking again does not validate twice.
-            log.Unauthenticated(context, (await context.AuthenticateAsync()).Failure);
+            var keysUnavailable = (bearerOptions.Get(JwtBearerDefaults.AuthenticationScheme).ConfigurationManager as MetadataWithBackoff)?.RetryAt is not null;
+            log.Unauthenticated(context, (await context.AuthenticateAsync()).Failure, keysUnavailable);
         }
         await _framework.HandleAsync(next, context, policy, authorizeResult);
     }

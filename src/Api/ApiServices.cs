@@ -19,6 +19,8 @@ public static class ApiServices
             // Long odd ids (10 KB and more) should reach the API and get a 404 problem, not a bare 414.
             kestrel.Limits.MaxRequestLineSize = 64 * 1024;
             kestrel.Limits.MaxRequestBufferSize = 1024 * 1024;
+            // "Server: Kestrel" tells a stranger what to aim at and a client nothing it needs.
+            kestrel.AddServerHeader = false;
         });
 
         builder.Services
@@ -75,12 +77,16 @@ public static class ApiServices
         app.UseApiSecurity();
 
         // Only requests under /swagger pass through the document and UI middleware (the UI's
-        // matches every path otherwise).
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
+        // matches every path otherwise); outside Development only when OpenApi__Enabled says so.
+        if (app.Services.GetRequiredService<OpenApiSettings>().Enabled)
         {
-            swagger.UseSwagger();
-            swagger.UseSwaggerUI(options => options.DocumentTitle = "CrudCqrs API");
-        });
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
+            {
+                swagger.UseMiddleware<CachedOpenApiDocument>();
+                swagger.UseSwagger();
+                swagger.UseSwaggerUI(options => options.DocumentTitle = "CrudCqrs API");
+            });
+        }
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CrudCqrs.Api.Http;
+using CrudCqrs.Api.Security;
 using CrudCqrs.Application.Errors;
 using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Application.Resources;
@@ -87,11 +88,12 @@ public sealed class IdempotencyFilter(
     public static bool IsValidKey(string? key) =>
         key is { Length: >= 1 and <= MaxKeyLength } && key.All(c => c is >= '!' and <= '~');
 
-    /// <summary>The token's subject when the caller is authenticated, else one global scope.</summary>
-    public static string CallerScope(ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true
-            ? (user.FindFirst("sub") ?? user.FindFirst(ClaimTypes.NameIdentifier))?.Value ?? ""
-            : "";
+    /// <summary>
+    /// The caller's identity (<see cref="CallerIdentity"/>) when authenticated, else one global
+    /// scope (open mode). An authenticated caller always has one: tokens that name no caller are
+    /// refused before they get here.
+    /// </summary>
+    public static string CallerScope(ClaimsPrincipal user) => CallerIdentity.Of(user) ?? "";
 
     /// <summary>SHA-256 over method, path with query, and body bytes: what "the same request" means.</summary>
     public static async Task<string> RequestHashAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -32,6 +32,11 @@ public sealed record AuthSettings
         var protectMetrics = ReadBool(section["ProtectMetrics"], "Auth__ProtectMetrics", false);
         if (mode == AuthMode.None)
         {
+            if (protectMetrics)
+            {
+                throw new SecurityConfigurationException(
+                    "Auth__ProtectMetrics=true needs Auth__Mode=Jwt (with Auth__Mode=None there are no tokens to ask for); set Auth__Mode=Jwt or drop Auth__ProtectMetrics.");
+            }
             return new AuthSettings { Mode = AuthMode.None, OpenOutsideDevelopment = !development, ProtectMetrics = false };
         }
 
@@ -40,6 +45,11 @@ public sealed record AuthSettings
         var authorityText = section["Authority"];
         if (!string.IsNullOrWhiteSpace(authorityText))
         {
+            if (!string.IsNullOrEmpty(section["SigningKey"]))
+            {
+                throw new SecurityConfigurationException(
+                    "Auth__Authority and Auth__SigningKey are both set; tokens are checked against one of them: keep Auth__Authority (keys from its metadata) or Auth__SigningKey (a shared key), not both.");
+            }
             return new AuthSettings
             {
                 Mode = AuthMode.Jwt,

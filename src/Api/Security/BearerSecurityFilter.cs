@@ -20,6 +20,7 @@ public sealed class BearerSecurityFilter : IOperationFilter
             .OfType<AuthorizeAttribute>()
             .Select(attribute => attribute.Policy)
             .OfType<string>()
+            .SelectMany(Scopes.RequiredBy)
             .Distinct()
             .ToList();
         if (scopes.Count == 0)
@@ -30,7 +31,7 @@ public sealed class BearerSecurityFilter : IOperationFilter
         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = scopes });
         operation.Responses ??= [];
         operation.Responses.TryAdd("401", Problem(401, "No valid bearer token (only when Auth__Mode=Jwt); WWW-Authenticate says why."));
-        operation.Responses.TryAdd("403", Problem(403, $"The token lacks the scope {string.Join(", ", scopes)}."));
+        operation.Responses.TryAdd("403", Problem(403, $"The token lacks the scope {string.Join(" or ", scopes)} (the problem's detail and WWW-Authenticate name the missing one)."));
         operation.Responses.TryAdd("429", Problem(429, "Too many requests from this client; Retry-After says when to try again."));
     }
 

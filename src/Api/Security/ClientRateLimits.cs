@@ -6,7 +6,8 @@ namespace CrudCqrs.Api.Security;
 
 /// <summary>
 /// Per-client token buckets with ASP.NET Core's limiter: one for reads, one for writes, so a
-/// client flooding writes still reads. A client is the token's subject, else its address.
+/// client flooding writes still reads. A client is the token's caller (<see cref="CallerIdentity"/>),
+/// else its address.
 /// Endpoints opt in with <c>[EnableRateLimiting]</c>; health and metrics have no policy.
 /// Refusals are counted by the framework's own meter (<c>aspnetcore.rate_limiting.requests</c>,
 /// result <c>endpoint_limiter</c>, by policy).
@@ -40,9 +41,7 @@ public static class ClientRateLimits
     }
 
     private static string ClientOf(HttpContext context) =>
-        context.User is { Identity.IsAuthenticated: true } user && user.FindFirst("sub")?.Value is { Length: > 0 } subject
-            ? "sub:" + subject
-            : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "local");
+        CallerIdentity.Of(context.User) ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "local");
 
     private static RateLimitPartition<string> Partition(HttpContext context, int perSecond) =>
         RateLimitPartition.GetTokenBucketLimiter(ClientOf(context), _ => Bucket(perSecond));

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 
@@ -20,6 +21,8 @@ public static class SecurityServices
         var services = builder.Services;
         services.AddSingleton(auth);
         services.AddSingleton(rateLimits);
+        // Read here, with the other settings that decide what strangers may reach.
+        services.AddSingleton(OpenApi.OpenApiSettings.Read(builder.Configuration, builder.Environment));
         services.AddHttpContextAccessor();
         services.Replace(ServiceDescriptor.Singleton<ICurrentCaller, HttpCurrentCaller>());
         services.Replace(ServiceDescriptor.Singleton(new TelemetryPrivacy(
@@ -34,6 +37,14 @@ public static class SecurityServices
                 options.AddPolicy(Scopes.Read, policy => Require(policy, Scopes.Read));
                 options.AddPolicy(Scopes.Write, policy => Require(policy, Scopes.Write));
             });
+            services.AddSingleton<AuthRefusalLog>();
+            if (auth.Authority is not null)
+            {
+                services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, MetadataBackoffSetup>();
+                services.AddSingleton<TokenMetadataHealthCheck>();
+                services.AddHealthChecks().AddCheck<TokenMetadataHealthCheck>(TokenMetadataHealthCheck.Name, tags: [Infrastructure.DependencyInjection.ReadyTag]);
+            }
+            services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalAnswers>();
         }
         else
         {
@@ -51,7 +62,7 @@ public static class SecurityServices
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "A JWT with scope resources:read and/or resources:write (needed only when the service runs with Auth__Mode=Jwt).",
+                Description = "A JWT with scope resources:read, plus resources:write for writes (needed only when the service runs with Auth__Mode=Jwt).",
             });
             options.OperationFilter<BearerSecurityFilter>();
         });
@@ -94,8 +105,8 @@ public static class SecurityServices
         return app;
     }
 
-    private static void Require(AuthorizationPolicyBuilder policy, string scope) =>
-        policy.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scope));
+    private static void Require(AuthorizationPolicyBuilder policy, string name) =>
+        policy.RequireAuthenticatedUser().AddRequirements([.. Scopes.RequiredBy(name).Select(scope => new ScopeRequirement(scope))]);
 
     private static void ConfigureBearer(JwtBearerOptions options, AuthSettings auth, IHostEnvironment environment)
     {
@@ -106,6 +117,28 @@ public static class SecurityServices
         // A token past its exp is refused at once; issuers that need slack give tokens longer lives.
         options.TokenValidationParameters.ClockSkew = TimeSpan.Zero;
         options.TokenValidationParameters.NameClaimType = "sub";
+        // The challenge says only that the token was refused: the framework's description quotes
+        // the token's own claims (a CR or LF in iss broke the header, a quote forged a parameter).
+        options.IncludeErrorDetails = false;
+        options.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                if (context.Principal is null || CallerIdentity.OfClaims(context.Principal) is null)
+                {
+                    context.Fail(new NoCallerInTokenException());
+                }
+                return Task.CompletedTask;
+            },
+            OnChallenge = context =>
+            {
+                if (context.AuthenticateFailure is not null)
+                {
+                    context.Error = "invalid_token";
+                }
+                return Task.CompletedTask;
+            },
+        };
         if (auth.Authority is not null)
         {
             options.Authority = auth.Authority.ToString();

@@ -67,14 +67,22 @@ public static class ObservabilityExtensions
                 .AddTelemetrySdk()
                 .AddEnvironmentVariableDetector()
                 .AddAttributes(settings.ResourceOverrides))
-            .WithTracing(tracing => tracing
-                .AddSource(CrudTelemetry.SourceName, Persistence.Sqlite.SqliteReadPool.ActivitySourceName, Persistence.Mongo.MongoRegistration.MongoActivitySourceName)
-                .AddAspNetCoreInstrumentation(options =>
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(CrudTelemetry.SourceName, Persistence.Sqlite.SqliteReadPool.ActivitySourceName, Persistence.Mongo.MongoRegistration.MongoActivitySourceName)
+                    .AddAspNetCoreInstrumentation(options =>
+                    {
+                        options.RecordException = true;
+                        options.Filter = context => !IsInfrastructurePath(context.Request.Path);
+                    })
+                    .AddEntityFrameworkCoreInstrumentation(DatabaseSpans.Configure);
+                if (settings.TracesSampleRate is { } rate)
                 {
-                    options.RecordException = true;
-                    options.Filter = context => !IsInfrastructurePath(context.Request.Path);
-                })
-                .AddEntityFrameworkCoreInstrumentation(DatabaseSpans.Configure))
+                    // Set in code, it takes the place of the parentbased_traceidratio the rate is translated into.
+                    tracing.SetSampler(new CallerSampling(rate, settings.TrustCallerSampling));
+                }
+            })
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter([CrudTelemetry.MeterName, .. PlatformMeters]);

@@ -23,6 +23,12 @@ public sealed class ObservabilitySettings
     /// <summary>When set, OTLP log records inside unsampled traces are not exported (stdout keeps every line).</summary>
     public bool LogsFollowSampling { get; private init; }
 
+    /// <summary><c>Observability__TracesSampleRate</c> when given: then <see cref="CallerSampling"/> samples.</summary>
+    public double? TracesSampleRate { get; private init; }
+
+    /// <summary>Whether a caller's sampled flag may decide (<c>Observability__TrustCallerSampling</c>).</summary>
+    public bool TrustCallerSampling { get; private init; }
+
     /// <summary>The <c>service.name</c> the JSON log lines carry (the exported resource is the SDK's, built from the same keys).</summary>
     public string ServiceName { get; private init; } = DefaultServiceName;
 
@@ -117,6 +123,8 @@ public sealed class ObservabilitySettings
             PrometheusEndpoint = ParseBool(Given("PrometheusEndpoint"), "Observability__PrometheusEndpoint", false, problems),
             JsonLogs = jsonLogs,
             LogsFollowSampling = ParseBool(Given("LogsFollowSampling"), "Observability__LogsFollowSampling", false, problems),
+            TracesSampleRate = sdk.TryGetValue("OTEL_TRACES_SAMPLER_ARG", out var rateText) ? double.Parse(rateText!, CultureInfo.InvariantCulture) : null,
+            TrustCallerSampling = ParseBool(Given("TrustCallerSampling"), "Observability__TrustCallerSampling", false, problems),
             ServiceName = sdk.GetValueOrDefault("OTEL_SERVICE_NAME") ?? NonEmpty(configuration["OTEL_SERVICE_NAME"])
                 ?? ServiceNameIn(configuration["OTEL_RESOURCE_ATTRIBUTES"]) ?? DefaultServiceName,
             ResourceOverrides = resource,

@@ -26,7 +26,8 @@ public sealed class SwaggerUiBrowserTests : IDisposable
             Skip.If(true, $"no browser: {ChromiumPath} is not installed (apt-get install -y chromium)");
         }
 
-        await using var api = await ApiProcesses.StartAsync(Path.Combine(_directory, "browser.db"));
+        // Production, as operators run it; the UI is off there unless asked for.
+        await using var api = await ApiProcesses.StartAsync(Path.Combine(_directory, "browser.db"), ("OpenApi__Enabled", "true"));
         var dom = await DumpRenderedDomAsync(new Uri(api.BaseAddress, "/swagger/index.html"));
 
         Assert.Contains("CrudCqrs API", dom);

@@ -13,24 +13,38 @@ public static class TestTokens
     public const string Audience = "crudcqrs-api";
     public const string ReadWrite = "resources:read resources:write";
 
+    /// <summary>A client-credentials token: no <c>sub</c>, the client in <c>client_id</c> (or <c>azp</c>).</summary>
+    public static string MintForClient(string clientId, string claim = "client_id", string? scope = ReadWrite) =>
+        Mint(scope, subject: null, claims: new Dictionary<string, object> { [claim] = clientId });
+
     public static string Mint(
         string? scope = ReadWrite,
-        string subject = "alice",
+        string? subject = "alice",
         string key = SigningKey,
         string issuer = Issuer,
         string audience = Audience,
         TimeSpan? expiresIn = null,
-        string[]? scp = null)
+        string[]? scp = null,
+        IReadOnlyDictionary<string, object>? claims = null,
+        SigningCredentials? credentials = null)
     {
         var expires = DateTime.UtcNow + (expiresIn ?? TimeSpan.FromMinutes(10));
-        var claims = new Dictionary<string, object> { ["sub"] = subject };
+        var all = new Dictionary<string, object>();
+        if (subject is not null)
+        {
+            all["sub"] = subject;
+        }
         if (scope is not null)
         {
-            claims["scope"] = scope;
+            all["scope"] = scope;
         }
         if (scp is not null)
         {
-            claims["scp"] = scp;
+            all["scp"] = scp;
+        }
+        foreach (var (name, value) in claims ?? new Dictionary<string, object>())
+        {
+            all[name] = value;
         }
         var descriptor = new SecurityTokenDescriptor
         {
@@ -39,8 +53,8 @@ public static class TestTokens
             IssuedAt = expires - TimeSpan.FromMinutes(20),
             NotBefore = expires - TimeSpan.FromMinutes(20),
             Expires = expires,
-            Claims = claims,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
+            Claims = all,
+            SigningCredentials = credentials ?? new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }

@@ -18,6 +18,9 @@ public sealed class StartupRefusalTests
         { "relative authority", ["Auth__Mode=Jwt", "Auth__Authority=login/realm"], "Auth__Authority" },
         { "http authority outside Development", ["Auth__Mode=Jwt", "Auth__Authority=http://login.example.com/realm"], "Auth__Authority" },
         { "rate that is not a number", ["Auth__Mode=None", "RateLimit__WritesPerSecond=fast"], "RateLimit__WritesPerSecond" },
+        { "authority and signing key together", ["Auth__Mode=Jwt", "Auth__Authority=https://login.example.com/realm", "Auth__SigningKey=short-secret-value but long enough for HMAC"], "Auth__Authority and Auth__SigningKey" },
+        { "protected metrics without tokens", ["Auth__Mode=None", "Auth__ProtectMetrics=true"], "Auth__ProtectMetrics" },
+        { "OpenAPI switch that is not a boolean", ["Auth__Mode=None", "OpenApi__Enabled=sometimes"], "OpenApi__Enabled" },
     };
 
     [Theory]

@@ -34,6 +34,21 @@ public sealed class TokenRateLimitTests(LimitedJwtApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Clients_without_sub_behind_one_address_have_a_bucket_per_client()
+    {
+        var batch = Client(TestTokens.MintForClient("batch-job"));
+        var answers = new List<int>();
+        for (var i = 0; i < 12; i++)
+        {
+            answers.Add((await batch.PostAsync(new { name = $"batch {i}" })).Code);
+        }
+        Assert.Contains(429, answers);
+
+        Assert.Equal(HttpStatusCode.Created, (await Client(TestTokens.MintForClient("other-job", "azp")).PostAsync(new { name = "other" })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Client(TestTokens.Mint(subject: "batch-job")).PostAsync(new { name = "a user named like it" })).Status);
+    }
+
+    [Fact]
     public async Task A_flood_without_a_valid_token_is_limited_too()
     {
         var stranger = Client(null, "192.0.2.45");

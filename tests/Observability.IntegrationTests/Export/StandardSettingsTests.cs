@@ -61,6 +61,8 @@ public sealed class StandardSettingsTests(AspireDashboardReceiver receiver)
             ["Observability__TracesSampleRate"] = "0",
             // Observability__ wins where both are given.
             ["OTEL_TRACES_SAMPLER"] = "always_on",
+            // Callers' sampled flags are followed only when they are trusted (CallerSamplingTests).
+            ["Observability__TrustCallerSampling"] = "true",
         });
 
         var unsampled = await service.Client.PostAsJsonAsync("/api/resources", new { name = "root" });
@@ -71,7 +73,7 @@ public sealed class StandardSettingsTests(AspireDashboardReceiver receiver)
         (await service.Client.SendAsync(request)).EnsureSuccessStatusCode();
         Assert.Equal(0, await service.StopAsync(TimeSpan.FromSeconds(30)));
 
-        // A sampled parent is followed at rate 0; a new root is not sampled.
+        // A trusted caller's sampled parent is followed at rate 0; a new root is not sampled.
         await receiver.WaitForSpanAsync(s => s.TraceId == sampledTrace && s.Name == "create_resource");
         Assert.DoesNotContain(await receiver.GetSpansAsync(), s => s.TraceId == unsampledTrace);
     }

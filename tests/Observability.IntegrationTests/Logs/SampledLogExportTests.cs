@@ -20,6 +20,8 @@ public sealed class SampledLogExportTests
         {
             ["Observability:TracesSampleRate"] = "0",
             ["Observability:LogsFollowSampling"] = "true",
+            // So that a caller can sample its trace, below.
+            ["Observability:TrustCallerSampling"] = "true",
         };
     }
 
@@ -39,7 +41,7 @@ public sealed class SampledLogExportTests
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var missing = await client.GetAsync($"/api/resources/{Guid.CreateVersion7()}");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        // A caller that sampled its trace is honoured (parent-based sampling), and so are its lines.
+        // A trusted caller that sampled its trace is honoured (parent-based sampling), and so are its lines.
         var sampledTrace = ActivityTraceId.CreateRandom();
         using var sampled = new HttpRequestMessage(HttpMethod.Post, "/api/resources") { Content = JsonContent.Create(new { name = "sampled" }) };
         sampled.Headers.Add("traceparent", $"00-{sampledTrace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");

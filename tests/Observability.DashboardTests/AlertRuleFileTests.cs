@@ -22,9 +22,6 @@ public partial class AlertRuleFileTests
 
     private static readonly string[] Services = ["crudcqrs-api", "otel-collector", "tempo", "loki", "prometheus"];
 
-    /// <summary>Dashboard uids: the shipped files' and the objectives dashboard's (crudcqrs-slo).</summary>
-    private static readonly string[] ObjectivesDashboard = ["crudcqrs-slo"];
-
     public static TheoryData<string> Alerts()
     {
         var data = new TheoryData<string>();
@@ -87,7 +84,7 @@ public partial class AlertRuleFileTests
 
         var dashboard = DashboardPath().Match(rule.Annotations["dashboard"]);
         Assert.True(dashboard.Success, $"dashboard annotation '{rule.Annotations["dashboard"]}' is not /d/<uid>");
-        var uids = ObservabilityFiles.DashboardFiles.Select(f => (string?)ObservabilityFiles.LoadDashboard(f)["uid"]).Concat(ObjectivesDashboard);
+        var uids = ObservabilityFiles.DashboardFiles.Select(f => (string?)ObservabilityFiles.LoadDashboard(f)["uid"]);
         Assert.Contains(dashboard.Groups["uid"].Value, uids);
     }
 

@@ -203,6 +203,7 @@ public partial class DashboardFileTests
         var text = string.Join("\n", ObservabilityFiles.Panels(dashboard).Where(p => (string?)p["type"] == "text").Select(p => (string?)p["options"]?["content"]));
         var runbooks = RunbookPath().Matches(text).Select(m => m.Groups["alert"].Value).ToHashSet();
         Assert.Superset(alerts.ToHashSet(), runbooks);
+        Assert.All(runbooks, alert => Assert.True(File.Exists(Path.Combine(Repo.RunbooksDirectory, alert + ".md")), $"{file} names docs/runbooks/{alert}.md, which does not exist"));
         Assert.Contains(RunbookIndex, text);
     }
 

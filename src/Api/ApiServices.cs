@@ -43,6 +43,11 @@ public static class ApiServices
                     (value, field) => $"The value '{InvalidRequestResponse.Quote(value)}' is not valid for {field}.");
                 options.ModelBindingMessageProvider.SetNonPropertyAttemptedValueIsInvalidAccessor(
                     value => $"The value '{InvalidRequestResponse.Quote(value)}' is not valid.");
+                // Whitespace-only values reach these two instead (binding treats them as null).
+                options.ModelBindingMessageProvider.SetValueIsInvalidAccessor(
+                    value => $"The value '{InvalidRequestResponse.Quote(value)}' is invalid.");
+                options.ModelBindingMessageProvider.SetValueMustNotBeNullAccessor(
+                    value => $"The value '{InvalidRequestResponse.Quote(value)}' is invalid.");
             })
             .AddJsonOptions(options =>
             {

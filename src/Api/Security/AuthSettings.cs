@@ -93,11 +93,11 @@ public sealed record AuthSettings
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var authority) || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp))
         {
-            throw new SecurityConfigurationException($"Auth__Authority '{Shorten(text)}' is not an absolute URL; expected e.g. https://login.example.com/realm.");
+            throw new SecurityConfigurationException($"Auth__Authority '{Printable(text)}' is not an absolute URL; expected e.g. https://login.example.com/realm.");
         }
         if (authority.Scheme != Uri.UriSchemeHttps && !development)
         {
-            throw new SecurityConfigurationException($"Auth__Authority '{Shorten(text)}' must use https outside Development (its signing keys are fetched from it).");
+            throw new SecurityConfigurationException($"Auth__Authority '{Printable(text)}' must use https outside Development (its signing keys are fetched from it).");
         }
         return authority;
     }
@@ -108,4 +108,18 @@ public sealed record AuthSettings
         : throw new SecurityConfigurationException($"{key} '{Shorten(text)}' is not a boolean; accepted values: true, false.");
 
     internal static string Shorten(string text) => text.Length > 60 ? text[..60] + "…" : text;
+
+    /// <summary>An address as a log line or the health details may show it: without user, password, query or fragment.</summary>
+    internal static string Printable(string address)
+    {
+        var withoutQuery = address.Split('?', '#')[0];
+        var start = withoutQuery.IndexOf("//", StringComparison.Ordinal) is var scheme and >= 0 ? scheme + 2 : 0;
+        var credentials = withoutQuery.IndexOf('@', start);
+        var path = withoutQuery.IndexOf('/', start);
+        if (credentials >= 0 && (path < 0 || credentials < path))
+        {
+            withoutQuery = withoutQuery[..start] + withoutQuery[(credentials + 1)..];
+        }
+        return Shorten(withoutQuery);
+    }
 }

@@ -18,6 +18,7 @@ public static class CallerIdentity
 
     private const string SubjectPrefix = "sub:";
     private const string ClientPrefix = "client:";
+    private static readonly string[] IdentityClaims = ["sub", "client_id", "azp"];
 
     /// <summary>The identity of an authenticated caller; null when the caller is anonymous or the token names no one.</summary>
     public static string? Of(ClaimsPrincipal user) =>
@@ -25,7 +26,8 @@ public static class CallerIdentity
 
     /// <summary>The identity the claims name, whether or not they have been accepted yet.</summary>
     public static string? OfClaims(ClaimsPrincipal user) =>
-        Value(user, "sub") is { } subject ? Bounded(SubjectPrefix, subject)
+        Ambiguous(user) ? null
+        : Value(user, "sub") is { } subject ? Bounded(SubjectPrefix, subject)
         : (Value(user, "client_id") ?? Value(user, "azp")) is { } client ? Bounded(ClientPrefix, client)
         : null;
 
@@ -39,8 +41,16 @@ public static class CallerIdentity
     private static string? Value(ClaimsPrincipal user, string type) =>
         user.FindFirst(type)?.Value is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
 
+    /// <summary>A claim given several values (a JSON array) names no single caller.</summary>
+    private static bool Ambiguous(ClaimsPrincipal user) =>
+        IdentityClaims.Any(type => user.FindAll(type).Skip(1).Any());
+
+    /// <summary>
+    /// A hashed identity gets its own prefix (<c>sub#sha256:</c>), which no literal one can carry:
+    /// literal identities always continue their kind with ':'.
+    /// </summary>
     private static string Bounded(string prefix, string value) =>
         prefix.Length + value.Length <= MaxLength
             ? prefix + value
-            : prefix + "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+            : prefix[..^1] + "#sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 }

@@ -26,7 +26,8 @@ public sealed class TokenMetadataHealthCheck(IOptionsMonitor<JwtBearerOptions> b
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var bearer = bearerOptions.Get(JwtBearerDefaults.AuthenticationScheme);
-        var address = bearer.MetadataAddress ?? bearer.Authority ?? "(no authority)";
+        var rawAddress = bearer.MetadataAddress ?? bearer.Authority ?? "(no authority)";
+        var address = AuthSettings.Printable(rawAddress);
         if (bearer.ConfigurationManager is not { } manager)
         {
             return HealthCheckResult.Degraded("the bearer scheme has no configuration manager");
@@ -44,7 +45,7 @@ public sealed class TokenMetadataHealthCheck(IOptionsMonitor<JwtBearerOptions> b
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            var reason = Innermost(exception).Message;
+            var reason = Innermost(exception).Message.Replace(rawAddress, address, StringComparison.Ordinal);
             if (reason.Length > MaxReasonLength)
             {
                 reason = reason[..MaxReasonLength] + "…";

@@ -59,6 +59,9 @@ public static class StdoutLogging
         }, factory));
     }
 
+    /// <summary>Characters of the request path a JSON line carries, as the problem's <c>instance</c> does.</summary>
+    public const int MaxRequestPathLength = 512;
+
     private static JsonLayout JsonLines(string serviceName)
     {
         var layout = new JsonLayout
@@ -66,7 +69,7 @@ public static class StdoutLogging
             IncludeEventProperties = true,
             IncludeScopeProperties = true,
             MaxRecursionLimit = 1,
-            ExcludeProperties = new HashSet<string> { "EventId", "EventId_Id", "EventId_Name", "EventName", "{OriginalFormat}" },
+            ExcludeProperties = new HashSet<string> { "EventId", "EventId_Id", "EventId_Name", "EventName", "{OriginalFormat}", "RequestPath" },
         };
         layout.Attributes.Add(new JsonAttribute("timestamp", "${date:universalTime=true:format=yyyy-MM-ddTHH\\:mm\\:ss.fffZ}"));
         layout.Attributes.Add(new JsonAttribute("level", "${level:uppercase=true}"));
@@ -77,6 +80,9 @@ public static class StdoutLogging
         layout.Attributes.Add(new JsonAttribute("service.name", serviceName.Replace("$", "$$", StringComparison.Ordinal)));
         layout.Attributes.Add(new JsonAttribute("event", "${event-properties:EventName}"));
         layout.Attributes.Add(new JsonAttribute("exception", "${exception:format=tostring}"));
+        // The hosting scope's path is the client's, escaped (up to 64 KB of request line): written
+        // cut short, so one request cannot make every line it logs that long.
+        layout.Attributes.Add(new JsonAttribute("RequestPath", $"${{scopeproperty:item=RequestPath:truncate={MaxRequestPathLength}}}"));
         return layout;
     }
 

@@ -78,11 +78,30 @@ public sealed class CallerIdentityTests(JwtApiFactory factory) : IClassFixture<J
         Assert.NotEqual(first.Resource.Id, second.Resource.Id);
     }
 
+    [Fact]
+    public async Task A_long_sub_and_a_sub_spelling_its_hash_are_different_callers()
+    {
+        var longSubject = new string('x', 300);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(longSubject)));
+        var longCaller = factory.ClientWith(TestTokens.Mint(subject: longSubject));
+        var spelledCaller = factory.ClientWith(TestTokens.Mint(subject: "sha256:" + hash));
+        var key = "hash-" + Guid.NewGuid().ToString("N");
+
+        var first = await CreateKeyed(longCaller, key, "the long one's");
+        var second = await CreateKeyed(spelledCaller, key, "the long one's");
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(HttpStatusCode.Created, second.Status);
+        Assert.NotEqual(first.Resource.Id, second.Resource.Id);
+    }
+
     public static TheoryData<string, Dictionary<string, object>> NamelessTokens() => new()
     {
         { "no sub, no client", new Dictionary<string, object>() },
         { "empty sub", new Dictionary<string, object> { ["sub"] = "" } },
         { "blank sub and client_id", new Dictionary<string, object> { ["sub"] = " ", ["client_id"] = "", ["azp"] = "\t" } },
+        { "client_id with two values", new Dictionary<string, object> { ["client_id"] = new[] { "service-a", "service-b" } } },
+        { "sub with two values beside a client", new Dictionary<string, object> { ["sub"] = new[] { "alice", "bob" }, ["client_id"] = "service-a" } },
     };
 
     [Theory]

@@ -17,6 +17,7 @@ public sealed class StartupRefusalTests
         { "short key", ["Auth__Mode=Jwt", "Auth__SigningKey=short-secret-value"], "Auth__SigningKey" },
         { "relative authority", ["Auth__Mode=Jwt", "Auth__Authority=login/realm"], "Auth__Authority" },
         { "http authority outside Development", ["Auth__Mode=Jwt", "Auth__Authority=http://login.example.com/realm"], "Auth__Authority" },
+        { "http authority with credentials in it", ["Auth__Mode=Jwt", "Auth__Authority=http://user:short-secret-value@login.example.com/realm?token=short-secret-value"], "Auth__Authority" },
         { "rate that is not a number", ["Auth__Mode=None", "RateLimit__WritesPerSecond=fast"], "RateLimit__WritesPerSecond" },
         { "authority and signing key together", ["Auth__Mode=Jwt", "Auth__Authority=https://login.example.com/realm", "Auth__SigningKey=short-secret-value but long enough for HMAC"], "Auth__Authority and Auth__SigningKey" },
         { "protected metrics without tokens", ["Auth__Mode=None", "Auth__ProtectMetrics=true"], "Auth__ProtectMetrics" },

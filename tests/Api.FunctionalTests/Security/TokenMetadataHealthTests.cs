@@ -41,6 +41,20 @@ public sealed class TokenMetadataHealthTests
     }
 
     [Fact]
+    public async Task The_reason_names_the_authority_without_its_credentials_or_query()
+    {
+        var port = FreePort.Next();
+        await using var factory = new AuthorityApiFactory($"http://operator:hunter2-secret@127.0.0.1:{port}/realm?token=hunter2-secret");
+        var client = factory.CreateGuardedClient();
+
+        var description = (await client.FetchAsync("/health/ready")).Json.GetProperty("checks").GetProperty("token-metadata").GetProperty("description").GetString()!;
+
+        Assert.Contains($"http://127.0.0.1:{port}/realm", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("operator", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_authority_is_not_asked_on_every_probe_and_strangers_see_only_the_status()
     {
         using var issuer = new MetadataServer { Failing = true };

@@ -22,6 +22,9 @@ public sealed partial class StdoutLogTests
         var createTrace = created.Headers.GetValues("X-Trace-Id").Single();
         var missing = await service.Client.GetAsync($"/api/resources/{Guid.NewGuid()}");
         var missingTrace = missing.Headers.GetValues("X-Trace-Id").Single();
+        // Each '<' is logged escaped as %3C: 20,000 of them made every line of the request 60 KB.
+        var longPath = await service.Client.GetAsync("/api/resources/" + new string('<', 20_000));
+        Assert.Equal(HttpStatusCode.NotFound, longPath.StatusCode);
         // The very last request before SIGTERM: its lines must not be lost in the shutdown.
         var last = await service.Client.GetAsync($"/api/resources/{id}");
         var lastTrace = last.Headers.GetValues("X-Trace-Id").Single();
@@ -38,6 +41,8 @@ public sealed partial class StdoutLogTests
             return document.RootElement.Clone();
         }).ToArray();
 
+        Assert.All(lines, line => Assert.True(line.Length < 4_096, $"a {line.Length}-character line: {line[..Math.Min(200, line.Length)]}…"));
+        Assert.Contains(entries, e => e.TryGetProperty("RequestPath", out var path) && path.GetString()!.StartsWith("/api/resources/%3C", StringComparison.Ordinal));
         foreach (var entry in entries)
         {
             Assert.Matches(IsoUtc(), entry.GetProperty("timestamp").GetString());

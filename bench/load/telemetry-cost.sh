@@ -85,7 +85,7 @@ for cores in $CORES; do
     load_cpus="0-$((NCPU - 1))"; NOTE[$cores]="service on cpus $service_cpus, wrk and sink share them"
   fi
   load_count=$(( n < NCPU ? NCPU - n : NCPU ))
-  threads=$(( load_count > 1 ? 2 : 1 ))
+  threads=$(( load_count < 6 ? load_count : 6 ))   # wrk threads: one per load core, up to 6
   sink_port=$(free_port)
   taskset -c "$load_cpus" dotnet "$SINK_DLL" --receiver --urls "http://127.0.0.1:$sink_port" >"$WORK/sink-$cores.log" 2>&1 &
   PIDS+=($!)

@@ -3,6 +3,7 @@ using CrudCqrs.Application.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -40,6 +41,8 @@ public static class ObservabilityExtensions
         var settings = ObservabilitySettings.Resolve(builder.Configuration);
         // Added last, so the keys the operator set under Observability__ win over OTEL_* variables.
         builder.Configuration.AddInMemoryCollection(settings.SdkKeys);
+        // First, so that every other source (variables, appsettings, Observability__ keys) wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = ObservabilitySettings.SdkDefaults });
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<ObservabilityStartupReport>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("observability",

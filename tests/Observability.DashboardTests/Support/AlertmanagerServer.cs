@@ -79,33 +79,8 @@ public sealed partial class AlertmanagerServer : IAsyncDisposable
             a.GetProperty("status").GetProperty("inhibitedBy").EnumerateArray().Select(i => i.GetString()!).ToList())).ToList();
     }
 
-    public async Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException("Alertmanager exited:\n" + _process.Tail());
-            }
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}. Alertmanager output:\n{_process.Tail(20)}");
-            }
-            await Task.Delay(250);
-        }
-    }
+    public Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout) =>
+        _process.WaitUntilAsync("Alertmanager", what, condition, timeout);
 
     private static int Seconds(string duration)
     {

@@ -39,6 +39,40 @@ public sealed class ChildProcess : IDisposable
 
     public string Tail(int lines = 40) => string.Join('\n', Output.TakeLast(lines));
 
+    /// <summary>
+    /// Polls <paramref name="condition"/> every 250 ms until it holds (a refused connection counts as
+    /// not yet); fails at once if the process exits, and after <paramref name="timeout"/> with
+    /// <paramref name="explain"/>'s text and the process's last lines.
+    /// </summary>
+    public async Task WaitUntilAsync(string name, string what, Func<Task<bool>> condition, TimeSpan timeout, Func<Task<string>>? explain = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"{name} exited:\n" + Tail());
+            }
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                var details = explain is null ? "" : await explain() + "\n";
+                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.\n{details}{name} output:\n{Tail(20)}");
+            }
+            await Task.Delay(250);
+        }
+    }
+
     public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
     {
         using var child = new ChildProcess(fileName, arguments, workingDirectory);

@@ -132,38 +132,16 @@ public sealed partial class PrometheusServer : IAsyncDisposable
         await WaitAsync("the service scraped", async () => (await QueryAsync("up{job=\"crudcqrs-api\"} == 1")).Count == instances, TimeSpan.FromSeconds(30));
 
     /// <summary>Waits for <paramref name="condition"/>; on timeout, the message shows the <paramref name="diagnostics"/> queries' results.</summary>
-    public async Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout, params string[] diagnostics)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+    public Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout, params string[] diagnostics) =>
+        _process.WaitUntilAsync("Prometheus", what, condition, timeout, async () =>
         {
-            if (_process.HasExited)
+            var results = new List<string>();
+            foreach (var query in diagnostics)
             {
-                throw new InvalidOperationException("Prometheus exited:\n" + _process.Tail());
+                results.Add($"{query}: " + string.Join("; ", (await QueryAsync(query)).Select(s => $"{s.Metric} {s.Value}")));
             }
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                var results = new List<string>();
-                foreach (var query in diagnostics)
-                {
-                    results.Add($"{query}: " + string.Join("; ", (await QueryAsync(query)).Select(s => $"{s.Metric} {s.Value}")));
-                }
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.\n{string.Join('\n', results)}\nPrometheus output:\n{_process.Tail(20)}");
-            }
-            await Task.Delay(250);
-        }
-    }
+            return string.Join('\n', results);
+        });
 
     private static double ParseValue(string text) => text switch
     {

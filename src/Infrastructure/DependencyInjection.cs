@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CrudCqrs.Infrastructure;
 
@@ -90,21 +91,13 @@ public static class DependencyInjection
     private static void AddSqlite(IHostApplicationBuilder builder, int timeoutSeconds, bool groupCommit, SqliteSynchronous synchronous)
     {
         var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Sqlite"), timeoutSeconds);
-        builder.Services.AddDbContextPool<ResourceDbContext>(options =>
-        {
-            options.UseSqlite(connectionString);
-            if (synchronous != SqliteSynchronous.Full)
-            {
-                options.AddInterceptors(new SqliteSynchronousInterceptor(synchronous));
-            }
-        });
-        builder.Services.AddSingleton<SqliteWriteGate>();
-        if (groupCommit)
-        {
-            builder.Services.AddSingleton<SqliteGroupCommit>();
-        }
-        // A factory, not an instance, so that disposing the host closes the pooled connections.
+        // The schema only: migrations and the start-up backfill run through EF Core, requests through sessions.
+        builder.Services.AddDbContext<ResourceDbContext>(options => options.UseSqlite(connectionString));
+        // Factories, not instances, so that disposing the host closes the sessions.
         builder.Services.AddSingleton(_ => new SqliteReadPool(connectionString));
+        builder.Services.AddSingleton(provider => new SqliteGroupCommit(
+            connectionString, synchronous, batching: groupCommit,
+            provider.GetRequiredService<CrudTelemetry>(), provider.GetRequiredService<ILogger<SqliteGroupCommit>>()));
         builder.Services.AddScoped<SqliteResourceRepository>();
         builder.Services.AddScoped<IResourceRepository>(provider => provider.GetRequiredService<SqliteResourceRepository>());
         builder.Services.AddScoped<IIdempotencyStore>(provider => provider.GetRequiredService<SqliteResourceRepository>());

@@ -73,7 +73,7 @@ public static class ObservabilityExtensions
             .WithTracing(tracing =>
             {
                 tracing
-                    .AddSource(CrudTelemetry.SourceName, Persistence.Sqlite.SqliteReadPool.ActivitySourceName, Persistence.Mongo.MongoRegistration.MongoActivitySourceName)
+                    .AddSource(CrudTelemetry.SourceName, Persistence.Sqlite.SqliteSession.ActivitySourceName, Persistence.Mongo.MongoRegistration.MongoActivitySourceName)
                     .AddAspNetCoreInstrumentation(options =>
                     {
                         options.RecordException = true;

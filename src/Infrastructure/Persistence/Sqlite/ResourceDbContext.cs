@@ -2,40 +2,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
-/// <summary>Row shape of a resource. Ids are lowercase GUID text so that SQL and JSON agree on order.</summary>
-public sealed class ResourceRecord
-{
-    public required string Id { get; set; }
-    public required string Name { get; set; }
-    public string? Description { get; set; }
-
-    /// <summary>Lowercased <see cref="Name"/>: search is a plain substring test on it.</summary>
-    public required string NameKey { get; set; }
-    public string? DescriptionKey { get; set; }
-
-    /// <summary>Unix milliseconds, UTC.</summary>
-    public long CreatedAt { get; set; }
-    public long UpdatedAt { get; set; }
-    public long Version { get; set; }
-
-    /// <summary>
-    /// Where the resource stands in the store's one topological order (search order): unique,
-    /// after every dependency. Null only between the upgrade that added it and the backfill that
-    /// fills it at start (<see cref="TopologicalPositionBackfill"/>).
-    /// </summary>
-    public long? TopologicalPosition { get; set; }
-
-    public List<DependencyRecord> Dependencies { get; set; } = [];
-}
-
-/// <summary>One edge: <see cref="ResourceId"/> depends on <see cref="DependsOnId"/>, at <see cref="Position"/> in its list.</summary>
-public sealed class DependencyRecord
-{
-    public required string ResourceId { get; set; }
-    public required string DependsOnId { get; set; }
-    public int Position { get; set; }
-}
-
+/// <summary>
+/// The store's schema as EF Core models it: migrations are generated from this model and applied at
+/// start (<see cref="DatabaseInitializer"/>). Requests never run through it: see <see cref="SqliteSession"/>.
+/// </summary>
 public sealed class ResourceDbContext(DbContextOptions<ResourceDbContext> options) : DbContext(options)
 {
     public DbSet<ResourceRecord> Resources => Set<ResourceRecord>();

@@ -1,22 +1,21 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
+using CrudCqrs.Application.Idempotency;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
-/// Group commit (ADR 009): one writer owns a connection and carries the writes waiting in this
-/// process in one <c>BEGIN IMMEDIATE</c> transaction, each inside its own savepoint, then commits
-/// once, so one disk flush covers them all, and only then lets each caller answer. A refused write
-/// rolls back to its savepoint alone. A write that finds the connection free and nothing queued
-/// runs at once in the caller's own flow, in a transaction of its own (ADR 014), so a lone write
-/// pays for no hand-off; writes arriving meanwhile queue and go in the next batch.
+/// The process's one writer (ADR 009, 014). A write that finds the writer's session free and
+/// nothing queued runs at once in its caller's flow, in a transaction of its own. Writes arriving
+/// meanwhile queue; the writer then carries them in one <c>BEGIN IMMEDIATE</c> transaction, each
+/// inside its own savepoint, commits once (one flush covers them all) and only then lets each
+/// caller answer. A refused write rolls back to its savepoint alone. With batching off
+/// (<c>Database__GroupCommit=false</c>) every write waits for the session and runs alone.
 /// </summary>
 public sealed class SqliteGroupCommit : IAsyncDisposable
 {
@@ -24,235 +23,270 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     public const int MaxBatchSize = 128;
 
     // Not SingleReader: that channel cannot count what it holds, and a lone write must see the queue empty.
-    private readonly Channel<SqliteWriteUnit> _queue = Channel.CreateUnbounded<SqliteWriteUnit>();
-    private readonly DbContextOptions<ResourceDbContext> _options;
+    private readonly Channel<SqliteWrite> _queue = Channel.CreateUnbounded<SqliteWrite>();
+    private readonly SemaphoreSlim _session = new(1, 1);
+    private readonly string _connectionString;
+    private readonly SqliteSynchronous _synchronous;
+    private readonly bool _batching;
     private readonly CrudTelemetry? _telemetry;
     private readonly ILogger _logger;
     private readonly Lock _startLock = new();
 
-    /// <summary>Held by whoever uses the writer's connection: a lone write or the batch loop.</summary>
-    private readonly SemaphoreSlim _connection = new(1, 1);
-    private Task? _writer;
-    private ResourceDbContext? _db;
-    /// <summary>Prepared once when the connection stays open; else per transaction.</summary>
-    private SqliteWriteStatements? _statements;
-
     /// <summary>
-    /// False with <c>Pooling=False</c>: every transaction opens the file anew, as the read pool
-    /// does, so a file replaced or removed under the service is noticed rather than written past.
+    /// False with <c>Pooling=False</c>: every transaction opens the file anew, as reads do, so a
+    /// file replaced or removed under the service is noticed rather than written past.
     /// </summary>
-    private bool _keepOpen;
+    private readonly bool _keepOpen;
+    private SqliteSession? _kept;
+    private Task? _batchLoop;
 
-    public SqliteGroupCommit(DbContextOptions<ResourceDbContext> options, CrudTelemetry? telemetry = null, ILogger<SqliteGroupCommit>? logger = null)
+    public SqliteGroupCommit(
+        string connectionString, SqliteSynchronous synchronous = SqliteSynchronous.Full, bool batching = true,
+        CrudTelemetry? telemetry = null, ILogger<SqliteGroupCommit>? logger = null)
     {
-        _options = options;
+        _connectionString = connectionString;
+        _synchronous = synchronous;
+        _batching = batching;
         _telemetry = telemetry;
         _logger = logger ?? NullLogger<SqliteGroupCommit>.Instance;
+        _keepOpen = new SqliteConnectionStringBuilder(connectionString).Pooling;
     }
 
     /// <summary>
-    /// The caller's turn to write: at once on an idle writer, else queued for the next batch;
-    /// 503 (<see cref="StoreUnavailableException"/>) after <paramref name="timeout"/> in the queue.
+    /// The caller's write: at once on an idle writer, else queued for the next batch; 503
+    /// (<see cref="StoreUnavailableException"/>) after <paramref name="timeout"/> without a turn.
     /// </summary>
-    public async Task<ISqliteWriteTurn> EnterAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<SqliteWrite> BeginAsync(TimeSpan timeout, IdempotentRequest? idempotency, CancellationToken cancellationToken)
     {
-        EnsureWriterStarted();
-        if (_queue.Reader.Count == 0 && _connection.Wait(0))
+        var write = new SqliteWrite(this, idempotency);
+        if (!_batching)
         {
-            return await BeginLoneWriteAsync(cancellationToken);
+            if (!await _session.WaitAsync(timeout, cancellationToken))
+            {
+                throw NoTurn(timeout);
+            }
+            return StartAlone(write);
         }
-        var unit = new SqliteWriteUnit(Activity.Current?.Context ?? default);
-        if (!_queue.Writer.TryWrite(unit))
+        EnsureBatchLoopStarted();
+        if (_queue.Reader.Count == 0 && _session.Wait(0))
+        {
+            _telemetry?.WriteBatchSize.Record(1);
+            return StartAlone(write);
+        }
+        if (!_queue.Writer.TryWrite(write))
         {
             throw new StoreUnavailableException("The service is stopping; the write was not started.");
         }
         try
         {
-            await unit.Started.WaitAsync(timeout, cancellationToken);
-            return unit;
+            await write.Started.WaitAsync(timeout, cancellationToken);
+            return write;
         }
-        catch (TimeoutException) when (unit.TryAbandon())
+        catch (TimeoutException) when (write.TryAbandon())
         {
-            throw new StoreUnavailableException($"No write slot became free within {timeout.TotalSeconds:0} s.");
+            throw NoTurn(timeout);
         }
-        catch (OperationCanceledException) when (unit.TryAbandon())
+        catch (OperationCanceledException) when (write.TryAbandon())
         {
             throw;
         }
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
-            // The writer claimed the unit just as the wait ended: its turn is starting, take it.
-            await unit.Started;
-            return unit;
+            // The batch claimed the write just as the wait ended: its turn is starting, take it.
+            await write.Started;
+            return write;
         }
     }
 
-    private async Task<ISqliteWriteTurn> BeginLoneWriteAsync(CancellationToken cancellationToken)
+    private static StoreUnavailableException NoTurn(TimeSpan timeout) =>
+        new($"No write slot became free within {timeout.TotalSeconds:0} s.");
+
+    /// <summary>Runs <paramref name="write"/> in a transaction of its own; the caller holds the session.</summary>
+    private SqliteWrite StartAlone(SqliteWrite write)
     {
-        var db = _db!;
+        SqliteSession? session = null;
         try
         {
-            // BEGIN IMMEDIATE, as a batch does: the write lock against other processes is taken first.
-            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var statements = StatementsFor(db);
-            _telemetry?.WriteBatchSize.Record(1);
-            return new SqliteLoneWrite(db, statements, transaction, () =>
-            {
-                DoneWith(statements);
-                ReleaseConnection();
-            });
+            session = OpenSession();
+            session.BeginWrite();
+            write.StartAlone(session);
+            return write;
         }
         catch (Exception exception)
         {
-            ReleaseConnection();
-            if (exception is OperationCanceledException)
+            if (session is not null)
             {
-                throw;
+                DoneWith(session);
             }
-            throw Unavailable("The write transaction could not begin", exception);
+            _session.Release();
+            throw SqliteFailures.Unavailable("The write transaction could not begin", exception);
         }
     }
 
-    private void ReleaseConnection() => _connection.Release();
-
-    /// <summary>The create's statements on the writer's connection, open in a transaction now.</summary>
-    private SqliteWriteStatements StatementsFor(ResourceDbContext db) =>
-        _keepOpen ? _statements! : new SqliteWriteStatements((SqliteConnection)db.Database.GetDbConnection());
-
-    private void DoneWith(SqliteWriteStatements statements)
+    /// <summary>Makes <paramref name="write"/>'s changes durable (its batch's, in a batch); returns once they are.</summary>
+    internal async Task CommitAsync(SqliteWrite write)
     {
-        if (!_keepOpen)
+        if (write.InBatch)
         {
-            statements.Dispose();
+            await write.HandBack(keep: true);
+            return;
+        }
+        try
+        {
+            write.Session.Transaction!.Commit();
+        }
+        catch (Exception exception)
+        {
+            throw SqliteFailures.Unavailable("The write could not commit", exception);
+        }
+        finally
+        {
+            EndAlone(write.Session);
         }
     }
 
-    private void EnsureWriterStarted()
+    /// <summary>Drops <paramref name="write"/>'s changes; other writes of its batch are unaffected.</summary>
+    internal void Rollback(SqliteWrite write)
     {
-        if (_writer is not null)
+        if (write.InBatch)
+        {
+            write.HandBack(keep: false);
+            return;
+        }
+        EndAlone(write.Session);
+    }
+
+    private void EndAlone(SqliteSession session)
+    {
+        try
+        {
+            DoneWith(session);
+        }
+        finally
+        {
+            _session.Release();
+        }
+    }
+
+    /// <summary>The writer's session: kept open when the connection string pools, else opened for this transaction.</summary>
+    private SqliteSession OpenSession() =>
+        _keepOpen ? _kept ??= SqliteSession.OpenForWrites(_connectionString, _synchronous) : SqliteSession.OpenForWrites(_connectionString, _synchronous);
+
+    /// <summary>Ends the session's transaction (rolled back unless committed) and closes a session opened for it.</summary>
+    private void DoneWith(SqliteSession session)
+    {
+        if (_keepOpen)
+        {
+            session.EndWrite();
+        }
+        else
+        {
+            session.Dispose();
+        }
+    }
+
+    private void EnsureBatchLoopStarted()
+    {
+        if (_batchLoop is not null)
         {
             return;
         }
         lock (_startLock)
         {
-            if (_writer is null)
+            // The loop must not inherit the first caller's trace context: its batch span is a root that links operations.
+            using (ExecutionContext.SuppressFlow())
             {
-                var db = new ResourceDbContext(_options);
-                try
-                {
-                    // Opened once and kept open: EF Core would otherwise close it after every
-                    // transaction, and the prepared statements would go with it.
-                    _keepOpen = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).Pooling;
-                    if (_keepOpen)
-                    {
-                        db.Database.OpenConnection();
-                        _statements = new SqliteWriteStatements((SqliteConnection)db.Database.GetDbConnection());
-                    }
-                }
-                catch (Exception exception)
-                {
-                    db.Dispose();
-                    throw Unavailable("The write connection could not open", exception);
-                }
-                _db = db;
-                // The writer must not inherit the first caller's trace context: its batch span is a root that links operations.
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _writer = Task.Run(RunAsync);
-                }
+                _batchLoop ??= Task.Run(RunBatchesAsync);
             }
         }
     }
 
-    private async Task RunAsync()
+    private async Task RunBatchesAsync()
     {
-        var db = _db!;
         while (await _queue.Reader.WaitToReadAsync())
         {
             // A lone write in progress finishes first; what queued behind it forms this batch.
-            await _connection.WaitAsync();
+            await _session.WaitAsync();
             try
             {
-                await RunBatchAsync(db);
+                await RunBatchAsync();
             }
             catch (Exception exception)
             {
-                // RunBatchAsync answers every unit it took; this only keeps the writer alive for the next batch.
+                // RunBatchAsync answers every write it took; this only keeps the loop alive for the next batch.
                 _logger.LogError(exception, "The SQLite group-commit writer failed a batch");
-                db.ChangeTracker.Clear();
             }
             finally
             {
-                _connection.Release();
+                _session.Release();
             }
         }
     }
 
-    private async Task RunBatchAsync(ResourceDbContext db)
+    private async Task RunBatchAsync()
     {
-        IDbContextTransaction transaction;
+        SqliteSession session;
+        SqliteTransaction transaction;
         try
         {
-            // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the batch holds the file's write
-            // lock from its first read, against other processes too; their lock is waited for up
-            // to the connection's busy timeout (Database__TimeoutSeconds).
-            transaction = await db.Database.BeginTransactionAsync();
+            session = OpenSession();
         }
         catch (Exception exception)
         {
-            var failure = Unavailable("The write transaction could not begin", exception);
-            while (_queue.Reader.TryRead(out var waiting))
-            {
-                waiting.Refuse(failure);
-            }
+            RefuseQueued(SqliteFailures.Unavailable("The write transaction could not begin", exception));
+            return;
+        }
+        try
+        {
+            // The batch holds the file's write lock from its first read, against other processes too.
+            transaction = session.BeginWrite();
+        }
+        catch (Exception exception)
+        {
+            DoneWith(session);
+            RefuseQueued(SqliteFailures.Unavailable("The write transaction could not begin", exception));
             return;
         }
 
         using var span = _telemetry?.ActivitySource.StartActivity("sqlite.write_batch", ActivityKind.Internal, parentContext: default);
-        var kept = new List<SqliteWriteUnit>();
+        var kept = new List<SqliteWrite>();
         var carried = 0;
         Exception? broken = null;
-        var statements = StatementsFor(db);
-        await using (transaction)
+        while (carried < MaxBatchSize && broken is null && _queue.Reader.TryRead(out var write))
         {
-            while (carried < MaxBatchSize && broken is null && _queue.Reader.TryRead(out var unit))
+            if (!write.TryClaim())
             {
-                if (!unit.TryClaim())
-                {
-                    continue;
-                }
-                carried++;
-                if (unit.Origin != default)
-                {
-                    span?.AddLink(new ActivityLink(unit.Origin));
-                }
-                broken = await RunUnitAsync(db, statements, transaction, unit, $"w{carried}", kept);
+                continue;
             }
-
-            if (broken is null && kept.Count > 0)
+            carried++;
+            if (write.Origin != default)
             {
-                try
-                {
-                    await transaction.CommitAsync();
-                }
-                catch (Exception exception)
-                {
-                    broken = Unavailable("The write batch could not commit", exception);
-                }
+                span?.AddLink(new ActivityLink(write.Origin));
+            }
+            broken = await RunInSavepointAsync(session, transaction, write, $"w{carried}", kept);
+        }
+        if (broken is null && kept.Count > 0)
+        {
+            try
+            {
+                transaction.Commit();
+            }
+            catch (Exception exception)
+            {
+                broken = SqliteFailures.Unavailable("The write batch could not commit", exception);
             }
         }
-        DoneWith(statements);
-        db.ChangeTracker.Clear();
+        DoneWith(session);
 
-        foreach (var unit in kept)
+        foreach (var write in kept)
         {
             if (broken is null)
             {
-                unit.Acknowledge();
+                write.Acknowledge();
             }
             else
             {
-                unit.Fail(broken);
+                write.Fail(broken);
             }
         }
         span?.SetTag("write.batch.size", carried);
@@ -268,68 +302,69 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     }
 
     /// <summary>Runs one caller's write inside a savepoint; returns the failure that ends the batch, if any.</summary>
-    private static async Task<Exception?> RunUnitAsync(
-        ResourceDbContext db, SqliteWriteStatements statements, IDbContextTransaction transaction, SqliteWriteUnit unit, string savepoint, List<SqliteWriteUnit> kept)
+    private static async Task<Exception?> RunInSavepointAsync(
+        SqliteSession session, SqliteTransaction transaction, SqliteWrite write, string savepoint, List<SqliteWrite> kept)
     {
         try
         {
-            await transaction.CreateSavepointAsync(savepoint);
+            transaction.Save(savepoint);
         }
         catch (Exception exception)
         {
-            var failure = Unavailable("The write could not start", exception);
-            unit.Refuse(failure);
+            var failure = SqliteFailures.Unavailable("The write could not start", exception);
+            write.Refuse(failure);
             return failure;
         }
 
-        unit.Start(db, statements);
-        var keep = await unit.Finished;
+        write.StartInBatch(session);
+        var keep = await write.HandedBack;
         try
         {
             if (!keep)
             {
-                await transaction.RollbackToSavepointAsync(savepoint);
+                transaction.Rollback(savepoint);
             }
-            await transaction.ReleaseSavepointAsync(savepoint);
-            db.ChangeTracker.Clear();
+            transaction.Release(savepoint);
         }
         catch (Exception exception)
         {
             // SQLite may have rolled the whole transaction back (a full disk, an I/O error): nothing
             // in this batch can be acknowledged.
-            var failure = Unavailable("The write batch was rolled back", exception);
+            var failure = SqliteFailures.Unavailable("The write batch was rolled back", exception);
             if (keep)
             {
-                unit.Fail(failure);
+                write.Fail(failure);
             }
             return failure;
         }
         if (keep)
         {
-            kept.Add(unit);
+            kept.Add(write);
         }
         return null;
     }
 
-    private static StoreUnavailableException Unavailable(string what, Exception exception) =>
-        new($"{what}: {SqliteFailures.Describe(exception)}", exception);
+    private void RefuseQueued(Exception failure)
+    {
+        while (_queue.Reader.TryRead(out var waiting))
+        {
+            waiting.Refuse(failure);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        if (_writer is { } writer)
+        if (_batchLoop is { } loop)
         {
-            // Batches in flight finish and answer their callers before the connection closes.
-            await writer.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Batches in flight finish and answer their callers before the session closes.
+            await loop.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         // So does a lone write.
-        if (await _connection.WaitAsync(TimeSpan.FromSeconds(10)))
+        if (await _session.WaitAsync(TimeSpan.FromSeconds(10)))
         {
-            _statements?.Dispose();
-            if (_db is { } db)
-            {
-                await db.DisposeAsync();
-            }
+            _kept?.Dispose();
+            _kept = null;
         }
     }
 }

@@ -1,44 +1,54 @@
 using CrudCqrs.Application.Idempotency;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
-/// The statements on the IdempotencyKeys table (migration IdempotencyKeys), run on whatever
-/// context and transaction the caller is in, so a record commits with its write.
+/// The IdempotencyKeys table (migration IdempotencyKeys) on one session: a record is inserted in
+/// the transaction of the write whose answer it holds, so a key and its write commit together.
 /// </summary>
-public static class SqliteIdempotencyRecords
+public sealed class SqliteIdempotencyRecords(SqliteSession session)
 {
     private const int ConstraintViolation = 19;
 
-    public static async Task<IdempotencyRecord?> FindAsync(
-        ResourceDbContext db, string scope, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    private static readonly SqliteStatement Live = new(
+        "SELECT RequestHash, Status, Body, Location, ETag FROM IdempotencyKeys WHERE Scope = $scope AND Key = $key AND ExpiresAt > $now",
+        "$scope", "$key", "$now");
+
+    private static readonly SqliteStatement DeleteExpiredKey = new(
+        "DELETE FROM IdempotencyKeys WHERE Scope = $scope AND Key = $key AND ExpiresAt <= $now", "$scope", "$key", "$now");
+
+    private static readonly SqliteStatement Insert = new(
+        "INSERT INTO IdempotencyKeys (Scope, Key, RequestHash, Status, Body, Location, ETag, CreatedAt, ExpiresAt) " +
+        "VALUES ($scope, $key, $hash, $status, $body, $location, $etag, $createdAt, $expiresAt)",
+        "$scope", "$key", "$hash", "$status", "$body", "$location", "$etag", "$createdAt", "$expiresAt");
+
+    private static readonly SqliteStatement DeleteExpired = new(
+        "DELETE FROM IdempotencyKeys WHERE (Scope, Key) IN " +
+        "(SELECT Scope, Key FROM IdempotencyKeys WHERE ExpiresAt <= $now ORDER BY ExpiresAt LIMIT $limit)", "$now", "$limit");
+
+    /// <summary>The record of <paramref name="key"/> in <paramref name="scope"/>, unless it expired before <paramref name="now"/>.</summary>
+    public IdempotencyRecord? Find(string scope, string key, DateTimeOffset now) => session.Run(Live, command =>
     {
-        var rows = await db.Database.SqlQueryRaw<Row>(
-            "SELECT RequestHash, Status, Body, Location, ETag FROM IdempotencyKeys WHERE Scope = {0} AND Key = {1} AND ExpiresAt > {2}",
-            scope, key, now.ToUnixTimeMilliseconds()).ToListAsync(cancellationToken);
-        return rows is [var row] ? new IdempotencyRecord(row.RequestHash, new IdempotentAnswer(row.Status, row.Body, row.Location, row.ETag)) : null;
-    }
+        using var row = command.ExecuteReader();
+        return row.Read()
+            ? new IdempotencyRecord(row.GetString(0), new IdempotentAnswer(row.GetInt32(1), Text(row, 2), Text(row, 3), Text(row, 4)))
+            : null;
+    }, scope, key, now.ToUnixTimeMilliseconds());
 
     /// <summary>
     /// Records <paramref name="answer"/> under the request's key; an expired record of the same key
     /// is replaced. Throws <see cref="IdempotencyKeyTakenException"/> when a live record exists.
     /// </summary>
-    public static async Task InsertAsync(ResourceDbContext db, IdempotentRequest request, IdempotentAnswer answer, CancellationToken cancellationToken)
+    public void Record(IdempotentRequest request, IdempotentAnswer answer)
     {
         var receivedAt = request.ReceivedAt.ToUnixTimeMilliseconds();
-        await db.Database.ExecuteSqlRawAsync(
-            "DELETE FROM IdempotencyKeys WHERE Scope = {0} AND Key = {1} AND ExpiresAt <= {2}",
-            [request.Scope, request.Key, receivedAt], cancellationToken);
+        session.Run(DeleteExpiredKey, command => command.ExecuteNonQuery(), request.Scope, request.Key, receivedAt);
         try
         {
-            await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO IdempotencyKeys (Scope, Key, RequestHash, Status, Body, Location, ETag, CreatedAt, ExpiresAt) " +
-                "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8})",
-                [request.Scope, request.Key, request.RequestHash, answer.Status, Nullable("body", answer.Body),
-                    Nullable("location", answer.Location), Nullable("etag", answer.ETag), receivedAt, request.ExpiresAt.ToUnixTimeMilliseconds()],
-                cancellationToken);
+            session.Run(Insert, command => command.ExecuteNonQuery(),
+                request.Scope, request.Key, request.RequestHash, answer.Status, answer.Body, answer.Location, answer.ETag,
+                receivedAt, request.ExpiresAt.ToUnixTimeMilliseconds());
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == ConstraintViolation)
         {
@@ -47,15 +57,8 @@ public static class SqliteIdempotencyRecords
     }
 
     /// <summary>Deletes at most <paramref name="limit"/> expired keys, oldest first.</summary>
-    public static Task<int> DeleteExpiredAsync(ResourceDbContext db, DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlRawAsync(
-            "DELETE FROM IdempotencyKeys WHERE (Scope, Key) IN " +
-            "(SELECT Scope, Key FROM IdempotencyKeys WHERE ExpiresAt <= {0} ORDER BY ExpiresAt LIMIT {1})",
-            [now.ToUnixTimeMilliseconds(), limit], cancellationToken);
+    public int DeleteExpiredKeys(DateTimeOffset now, int limit) =>
+        session.Run(DeleteExpired, command => command.ExecuteNonQuery(), now.ToUnixTimeMilliseconds(), limit);
 
-    /// <summary>A text parameter that may be NULL: EF Core cannot infer a type from a null value alone.</summary>
-    private static SqliteParameter Nullable(string name, string? value) =>
-        new(name, SqliteType.Text) { Value = (object?)value ?? DBNull.Value };
-
-    private sealed record Row(string RequestHash, int Status, string? Body, string? Location, string? ETag);
+    private static string? Text(SqliteDataReader row, int column) => row.IsDBNull(column) ? null : row.GetString(column);
 }

@@ -1,129 +1,103 @@
-using System.Diagnostics;
 using System.Text.Json;
-using CrudCqrs.Infrastructure.Observability;
-using Microsoft.Data.Sqlite;
+using CrudCqrs.Domain.Resources;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
 /// <summary>
-/// The statements a create runs, prepared once on one open connection and reused (ADR 014).
-/// EF Core's SaveChanges, its raw-SQL query pipeline and its LINQ translation cost several times
-/// the statements themselves on this path (change tracking, command batching, a delegate compiled
-/// per query shape), and the writer's connection stays open, so prepared statements stay valid.
-/// Each statement runs in the caller's current transaction and emits a database client span
-/// as EF Core's instrumentation does for the others.
+/// The statements that change resources, run on a write's session inside its transaction. Each
+/// reports its own database client span. Positions are kept by <see cref="SqliteTopologicalOrder"/>,
+/// the stored count and the rows' dependency lists by triggers, in the same transaction.
 /// </summary>
-public sealed class SqliteWriteStatements : IDisposable
+public sealed class SqliteWriteStatements(SqliteSession session)
 {
-    private static readonly DatabaseSpans.Summary SelectResources = new("SELECT", "Resources");
-    private static readonly DatabaseSpans.Summary InsertResources = new("INSERT", "Resources");
-    private static readonly DatabaseSpans.Summary InsertDependencies = new("INSERT", "ResourceDependencies");
-
-    internal const string FindExistingSql = "SELECT Id FROM Resources WHERE Id IN (SELECT value FROM json_each($ids))";
-
     // The unique index on the position makes MAX a single seek.
-    internal const string NextPositionSql = "SELECT COALESCE(MAX(TopologicalPosition), 0) + 1 FROM Resources";
+    private static readonly SqliteStatement NextPosition = new("SELECT COALESCE(MAX(TopologicalPosition), 0) + 1 FROM Resources");
 
     // The row carries its dependency list from the start, so the triggers that keep that copy
-    // have nothing to rewrite when the edges follow (migration DependencyListOnResources).
-    internal const string InsertResourceSql =
-        "INSERT INTO Resources (Id, Name, NameKey, Description, DescriptionKey, CreatedAt, UpdatedAt, Version, TopologicalPosition, DependencyList) " +
-        "VALUES ($id, $name, $nameKey, $description, $descriptionKey, $createdAt, $updatedAt, $version, $position, $dependencyList)";
+    // have nothing to rewrite when the edges follow.
+    private static readonly SqliteStatement InsertResource = new(
+        "INSERT INTO Resources (Id, Name, NameKey, Description, DescriptionKey, CreatedAt, UpdatedAt, Version, TopologicalPosition, " +
+        DependencyListColumn + ") VALUES ($id, $name, $nameKey, $description, $descriptionKey, $createdAt, $updatedAt, $version, $position, $dependencyList)",
+        "$id", "$name", "$nameKey", "$description", "$descriptionKey", "$createdAt", "$updatedAt", "$version", "$position", "$dependencyList");
 
     // One statement for the whole list, in list order: json_each's key is the index.
-    internal const string InsertDependenciesSql =
-        "INSERT INTO ResourceDependencies (ResourceId, DependsOnId, Position) SELECT $id, value, key FROM json_each($dependsOn)";
+    private static readonly SqliteStatement InsertDependencies = new(
+        "INSERT INTO ResourceDependencies (ResourceId, DependsOnId, Position) SELECT $id, value, key FROM json_each($dependsOn)", "$id", "$dependsOn");
 
-    private readonly SqliteConnection _connection;
-    private readonly string _databaseName;
-    private readonly SqliteCommand _findExisting;
-    private readonly SqliteCommand _nextPosition;
-    private readonly SqliteCommand _insertResource;
-    private readonly SqliteCommand _insertDependencies;
+    private static readonly SqliteStatement UpdateResource = new(
+        "UPDATE Resources SET Name = $name, NameKey = $nameKey, Description = $description, DescriptionKey = $descriptionKey, " +
+        "UpdatedAt = $updatedAt, Version = $version WHERE Id = $id",
+        "$id", "$name", "$nameKey", "$description", "$descriptionKey", "$updatedAt", "$version");
 
-    /// <param name="connection">An open connection that stays open as long as these statements are used.</param>
-    public SqliteWriteStatements(SqliteConnection connection)
+    private static readonly SqliteStatement DeleteDependencies = new("DELETE FROM ResourceDependencies WHERE ResourceId = $id", "$id");
+
+    // Survivors that lose a dependency change: new version, updated time moves forward.
+    private static readonly SqliteStatement TouchSurvivors = new(
+        """
+        UPDATE Resources
+        SET Version = Version + 1, UpdatedAt = max($now, UpdatedAt + 1)
+        WHERE Id IN (
+            SELECT DISTINCT d.ResourceId FROM ResourceDependencies AS d
+            WHERE d.DependsOnId IN (SELECT value FROM json_each($ids))
+              AND d.ResourceId NOT IN (SELECT value FROM json_each($ids)))
+        """, "$ids", "$now");
+
+    // Foreign keys with ON DELETE CASCADE drop every edge from and to the deleted rows.
+    private static readonly SqliteStatement DeleteResources = new("DELETE FROM Resources WHERE Id IN (SELECT value FROM json_each($ids))", "$ids");
+
+    private const string DependencyListColumn = Migrations.DependencyListOnResources.Column;
+
+    private readonly SqliteTopologicalOrder _order = new(session);
+
+    /// <summary>Inserts <paramref name="resource"/> last in the topological order: its dependencies already stand before it.</summary>
+    public void Insert(Resource resource)
     {
-        _connection = connection;
-        _databaseName = Path.GetFileName(connection.DataSource);
-        _findExisting = Command(FindExistingSql, "$ids");
-        _nextPosition = Command(NextPositionSql);
-        _insertResource = Command(InsertResourceSql,
-            "$id", "$name", "$nameKey", "$description", "$descriptionKey", "$createdAt", "$updatedAt", "$version", "$position", "$dependencyList");
-        _insertDependencies = Command(InsertDependenciesSql, "$id", "$dependsOn");
+        var id = ResourceRow.Key(resource.Id);
+        var position = Run(NextPosition, command => (long)command.ExecuteScalar()!);
+        Run(InsertResource, command => command.ExecuteNonQuery(),
+            id, resource.Name, resource.Name.ToLowerInvariant(), resource.Description, resource.Description?.ToLowerInvariant(),
+            resource.CreatedAt.ToUnixTimeMilliseconds(), resource.UpdatedAt.ToUnixTimeMilliseconds(), resource.Version, position,
+            ResourceRow.EncodeDependencies(resource.Dependencies));
+        InsertEdges(id, resource.Dependencies);
     }
 
-    private SqliteCommand Command(string sql, params string[] parameters)
+    /// <summary>Stores <paramref name="resource"/> over its previous version; its dependency list is replaced.</summary>
+    /// <exception cref="ResourceNotFoundException">No such resource.</exception>
+    public void Update(Resource resource)
     {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
+        var id = ResourceRow.Key(resource.Id);
+        var updated = Run(UpdateResource, command => command.ExecuteNonQuery(),
+            id, resource.Name, resource.Name.ToLowerInvariant(), resource.Description, resource.Description?.ToLowerInvariant(),
+            resource.UpdatedAt.ToUnixTimeMilliseconds(), resource.Version);
+        if (updated == 0)
         {
-            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+            throw new ResourceNotFoundException(resource.Id);
         }
-        return command;
-    }
-
-    /// <summary>Which of <paramref name="ids"/> (lowercase GUID text) exist.</summary>
-    public HashSet<string> FindExisting(SqliteTransaction transaction, IReadOnlyCollection<string> ids)
-    {
-        var found = new HashSet<string>(ids.Count, StringComparer.Ordinal);
-        using var span = StartSpan(SelectResources, FindExistingSql);
-        using var reader = Bind(_findExisting, transaction, JsonSerializer.Serialize(ids)).ExecuteReader();
-        while (reader.Read())
+        Run(DeleteDependencies, command => command.ExecuteNonQuery(), id);
+        if (resource.Dependencies.Count > 0)
         {
-            found.Add(reader.GetString(0));
-        }
-        return found;
-    }
-
-    /// <summary>Inserts <paramref name="record"/> last in the topological order, with its dependency list.</summary>
-    public void InsertResource(SqliteTransaction transaction, ResourceRecord record)
-    {
-        using (StartSpan(SelectResources, NextPositionSql))
-        {
-            record.TopologicalPosition = (long)Bind(_nextPosition, transaction).ExecuteScalar()!;
-        }
-        using (StartSpan(InsertResources, InsertResourceSql))
-        {
-            Bind(_insertResource, transaction,
-                record.Id, record.Name, record.NameKey, record.Description, record.DescriptionKey,
-                record.CreatedAt, record.UpdatedAt, record.Version, record.TopologicalPosition,
-                DependencyList(record)).ExecuteNonQuery();
-        }
-        if (record.Dependencies.Count == 0)
-        {
-            return;
-        }
-        using (StartSpan(InsertDependencies, InsertDependenciesSql))
-        {
-            var dependsOn = JsonSerializer.Serialize(record.Dependencies.Select(d => d.DependsOnId));
-            Bind(_insertDependencies, transaction, record.Id, dependsOn).ExecuteNonQuery();
+            // Removed edges never break the order; each kept or new one must point backwards.
+            _order.PlaceAfterDependencies(id, resource.Dependencies.Select(ResourceRow.Key).ToArray());
+            InsertEdges(id, resource.Dependencies);
         }
     }
 
-    /// <summary>The row's <c>position:id</c> pairs, as the triggers would write them; null for none.</summary>
-    private static string? DependencyList(ResourceRecord record) =>
-        record.Dependencies.Count == 0 ? null : string.Join(',', record.Dependencies.Select(d => $"{d.Position}:{d.DependsOnId}"));
-
-    private static SqliteCommand Bind(SqliteCommand command, SqliteTransaction transaction, params object?[] values)
+    /// <summary>Deletes <paramref name="ids"/> and their edges; survivors that depended on them get a new version at <paramref name="now"/>.</summary>
+    public int Delete(IReadOnlyCollection<Guid> ids, DateTimeOffset now)
     {
-        command.Transaction = transaction;
-        for (var i = 0; i < values.Length; i++)
+        var idsJson = JsonSerializer.Serialize(ids.Select(ResourceRow.Key));
+        Run(TouchSurvivors, command => command.ExecuteNonQuery(), idsJson, Timestamps.Normalize(now).ToUnixTimeMilliseconds());
+        return Run(DeleteResources, command => command.ExecuteNonQuery(), idsJson);
+    }
+
+    private void InsertEdges(string id, IReadOnlyList<Guid> dependencies)
+    {
+        if (dependencies.Count > 0)
         {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            Run(InsertDependencies, command => command.ExecuteNonQuery(), id, JsonSerializer.Serialize(dependencies.Select(ResourceRow.Key)));
         }
-        return command;
     }
 
-    private Activity? StartSpan(DatabaseSpans.Summary summary, string sql) =>
-        DatabaseSpans.StartSqliteSpan(SqliteReadPool.Source, summary, _databaseName, sql);
-
-    public void Dispose()
-    {
-        _findExisting.Dispose();
-        _nextPosition.Dispose();
-        _insertResource.Dispose();
-        _insertDependencies.Dispose();
-    }
+    private T Run<T>(SqliteStatement statement, Func<Microsoft.Data.Sqlite.SqliteCommand, T> run, params ReadOnlySpan<object?> values) =>
+        session.Run(statement, run, values);
 }

@@ -22,8 +22,8 @@ public sealed class SqliteHandlers : IDisposable
 
     public SqliteHandlers()
     {
-        // Reads by id through EF Core: these tests are about the handlers' rules, not the read path.
-        Repository = _database.CreateRepository(readPool: null);
+        // The production read and write paths: pooled reads, writes through the group-commit writer.
+        Repository = _database.CreateRepository();
         Create = new CreateResourceHandler(Repository, Clock);
         Get = new GetResourceHandler(Repository);
         Update = new UpdateResourceHandler(Repository, Clock);

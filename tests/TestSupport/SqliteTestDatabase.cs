@@ -1,3 +1,4 @@
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Infrastructure;
 using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
@@ -9,14 +10,12 @@ namespace CrudCqrs.TestSupport;
 
 /// <summary>
 /// A real SQLite file in a temp directory of its own, migrated and in WAL mode as the service
-/// leaves it, with what one API process shares (the write gate, the pooled read path) and
-/// repositories over it as request scopes get them. Removed with its directory on dispose.
+/// leaves it, with what one API process shares (the read pool and the writer, wired as in
+/// production) and repositories over it as request scopes get them. Removed with its directory on dispose.
 /// </summary>
 public sealed class SqliteTestDatabase : IAsyncDisposable, IDisposable
 {
-    private readonly SqliteWriteGate _gate = new();
     private readonly IOptions<DatabaseOptions> _options;
-    private readonly List<ResourceDbContext> _contexts = [];
 
     private SqliteTestDatabase(int timeoutSeconds)
     {
@@ -25,6 +24,7 @@ public sealed class SqliteTestDatabase : IAsyncDisposable, IDisposable
         ConnectionString = DependencyInjection.SqliteConnectionString($"Data Source={Path.Combine(DirectoryPath, "test.db")}", timeoutSeconds);
         _options = Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, TimeoutSeconds = timeoutSeconds });
         ReadPool = new SqliteReadPool(ConnectionString);
+        Writer = new SqliteGroupCommit(ConnectionString);
     }
 
     /// <summary>The temp directory holding the database file.</summary>
@@ -32,8 +32,11 @@ public sealed class SqliteTestDatabase : IAsyncDisposable, IDisposable
 
     public string ConnectionString { get; }
 
-    /// <summary>The pooled read-by-id path, as the service wires it.</summary>
+    /// <summary>The pooled read sessions, as the service wires them.</summary>
     public SqliteReadPool ReadPool { get; }
+
+    /// <summary>The one writer, group commit on, as the service wires it.</summary>
+    public SqliteGroupCommit Writer { get; }
 
     /// <summary>A new, migrated database; <paramref name="timeoutSeconds"/> is <c>Database__TimeoutSeconds</c>.</summary>
     public static SqliteTestDatabase Create(int timeoutSeconds = 5)
@@ -47,42 +50,19 @@ public sealed class SqliteTestDatabase : IAsyncDisposable, IDisposable
 
     public static Task<SqliteTestDatabase> CreateAsync(int timeoutSeconds = 5) => Task.Run(() => Create(timeoutSeconds));
 
-    /// <summary>A repository as one request scope gets it, reading by id through <see cref="ReadPool"/>.</summary>
-    public SqliteResourceRepository CreateRepository() => CreateRepository(ReadPool);
+    /// <summary>A repository as one request scope gets it; <paramref name="idempotency"/> is the request's key, if any.</summary>
+    public SqliteResourceRepository CreateRepository(IdempotentRequest? idempotency = null) =>
+        new(ReadPool, Writer, _options, new IdempotencyContext { Current = idempotency });
 
-    /// <summary>A repository reading by id through <paramref name="readPool"/>, or through EF Core when null.</summary>
-    public SqliteResourceRepository CreateRepository(SqliteReadPool? readPool)
-    {
-        var db = NewContext();
-        _contexts.Add(db);
-        return new SqliteResourceRepository(db, _gate, _options, readPool);
-    }
-
-    private ResourceDbContext NewContext() =>
+    /// <summary>The EF Core model over the file, for schema checks.</summary>
+    public ResourceDbContext NewContext() =>
         new(new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(ConnectionString).Options);
 
-    public void Dispose()
-    {
-        foreach (var db in _contexts)
-        {
-            db.Dispose();
-        }
-        Release();
-    }
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var db in _contexts)
-        {
-            await db.DisposeAsync();
-        }
-        Release();
-    }
-
-    private void Release()
-    {
-        _contexts.Clear();
-        _gate.Dispose();
+        await Writer.DisposeAsync();
         ReadPool.Dispose();
         // Pooled connections keep the file open; close them before deleting.
         SqliteConnection.ClearAllPools();

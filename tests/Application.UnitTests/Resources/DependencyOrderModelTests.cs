@@ -81,7 +81,7 @@ public sealed class DependencyOrderModelTests
     public async Task Two_writers_adding_dependencies_at_once_never_leave_a_contradicting_position()
     {
         using var first = new SqliteHandlers();
-        var second = new UpdateResourceHandler(first.Database.CreateRepository(readPool: null), first.Clock);
+        var second = new UpdateResourceHandler(first.Database.CreateRepository(), first.Clock);
         var ids = new List<string>();
         for (var i = 0; i < 40; i++)
         {

@@ -20,8 +20,8 @@ public sealed class SqliteHarness : IRepositoryHarness
 
     public IResourceRepository CreateRepository() => _database.CreateRepository();
 
-    /// <summary>A repository reading by id through <paramref name="readPool"/>, or through EF Core when null.</summary>
-    public SqliteResourceRepository CreateRepository(SqliteReadPool? readPool) => _database.CreateRepository(readPool);
+    /// <summary>The database under the harness, for the SQLite-only tests.</summary>
+    public SqliteTestDatabase Database => _database;
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

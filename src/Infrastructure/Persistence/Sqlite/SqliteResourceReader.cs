@@ -100,8 +100,11 @@ public sealed class SqliteResourceReader(SqliteSession session)
         using var rows = session.Command(Reachable, JsonSerializer.Serialize(roots.Select(ResourceRow.Key)), ResourceRow.Key(stopAt)).ExecuteReader();
         while (rows.Read())
         {
-            var resource = ResourceRow.Read(rows);
-            lists[resource.Id] = resource.Dependencies;
+            // As the port promises: only resources that have dependencies.
+            if (ResourceRow.Read(rows) is { Dependencies.Count: > 0 } resource)
+            {
+                lists[resource.Id] = resource.Dependencies;
+            }
         }
         return (IReadOnlyDictionary<Guid, IReadOnlyList<Guid>>)lists;
     });

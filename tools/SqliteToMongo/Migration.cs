@@ -2,9 +2,9 @@ using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Mongo;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
@@ -60,9 +60,11 @@ public static class Migration
             return UsageError;
         }
 
-        await using var db = new ResourceDbContext(new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(source.ConnectionString).Options);
-        using var gate = new SqliteWriteGate();
-        var reader = new SqliteResourceRepository(db, gate, Options.Create(new DatabaseOptions { TimeoutSeconds = timeoutSeconds }));
+        // The service's own read path over a read-only connection; the writer is never asked for a write.
+        using var reads = new SqliteReadPool(source.ConnectionString);
+        await using var writer = new SqliteGroupCommit(source.ConnectionString);
+        var reader = new SqliteResourceRepository(
+            reads, writer, Options.Create(new DatabaseOptions { TimeoutSeconds = timeoutSeconds }), new IdempotencyContext());
         using var client = new MongoClient(target.Settings);
         var store = new MongoStore(client, target.DatabaseName, TimeSpan.FromSeconds(timeoutSeconds));
 

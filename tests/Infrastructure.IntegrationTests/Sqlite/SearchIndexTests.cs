@@ -1,9 +1,6 @@
 using CrudCqrs.Domain.Resources;
-using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 
@@ -18,27 +15,18 @@ public sealed class SearchIndexTests : IAsyncLifetime
     // control characters (NUL ends a C string, which is how FTS5 reads its query).
     private const string Alphabet = "abcAB \"'%_*:^-(){}İıßΣσς€x\0\u0001\n";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("crudcqrs-search-").FullName;
-    private ResourceDbContext _db = null!;
+    private SqliteTestDatabase _database = null!;
     private SqliteResourceRepository _repository = null!;
     private readonly Random _random = new(1234);
     private readonly Dictionary<Guid, Resource> _stored = [];
 
     public async Task InitializeAsync()
     {
-        var options = new DbContextOptionsBuilder<ResourceDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(_directory, "search.db")}").Options;
-        _db = new ResourceDbContext(options);
-        await _db.Database.MigrateAsync();
-        _repository = new SqliteResourceRepository(_db, new SqliteWriteGate(), Options.Create(new DatabaseOptions()));
+        _database = await SqliteTestDatabase.CreateAsync();
+        _repository = _database.CreateRepository();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public Task DisposeAsync() => _database.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Search_answers_the_substring_rule_after_inserts_updates_and_deletes()

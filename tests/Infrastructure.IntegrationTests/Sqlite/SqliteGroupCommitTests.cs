@@ -7,7 +7,7 @@ using CrudCqrs.Infrastructure.IntegrationTests.Persistence;
 using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
+using CrudCqrs.Application.Idempotency;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -28,40 +28,26 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     private ServiceProvider _services = null!;
     private CrudTelemetry _telemetry = null!;
     private SqliteGroupCommit _groupCommit = null!;
-    private readonly List<ResourceDbContext> _contexts = [];
-    private readonly SqliteWriteGate _gate = new();
 
     public async Task InitializeAsync()
     {
         _harness = await SqliteHarness.CreateAsync(timeoutSeconds: 5);
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _telemetry = new CrudTelemetry(_services.GetRequiredService<IMeterFactory>(), new StoreInfo("sqlite"));
-        _groupCommit = new SqliteGroupCommit(ContextOptions(), _telemetry);
+        _groupCommit = new SqliteGroupCommit(_harness.ConnectionString, telemetry: _telemetry);
     }
 
     public async Task DisposeAsync()
     {
         await _groupCommit.DisposeAsync();
-        foreach (var db in _contexts)
-        {
-            await db.DisposeAsync();
-        }
-        _gate.Dispose();
         _telemetry.Dispose();
         await _services.DisposeAsync();
         SqliteConnection.ClearAllPools();
         await _harness.DisposeAsync();
     }
 
-    private DbContextOptions<ResourceDbContext> ContextOptions() =>
-        new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(_harness.ConnectionString).Options;
-
-    private SqliteResourceRepository Repository(int timeoutSeconds = 5)
-    {
-        var db = new ResourceDbContext(ContextOptions());
-        _contexts.Add(db);
-        return new SqliteResourceRepository(db, _gate, Options.Create(new DatabaseOptions { TimeoutSeconds = timeoutSeconds }), groupCommit: _groupCommit);
-    }
+    private SqliteResourceRepository Repository(int timeoutSeconds = 5) =>
+        new(_harness.Database.ReadPool, _groupCommit, Options.Create(new DatabaseOptions { TimeoutSeconds = timeoutSeconds }), new IdempotencyContext());
 
     private static Resource NewResource(string name, params Guid[] dependencies) =>
         Resource.Create(Guid.CreateVersion7(), name, null, dependencies, T0);

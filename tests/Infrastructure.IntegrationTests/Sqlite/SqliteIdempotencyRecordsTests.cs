@@ -1,10 +1,7 @@
 using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.IntegrationTests.Persistence;
-using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 
@@ -16,27 +13,12 @@ public sealed class SqliteIdempotencyRecordsTests : IAsyncLifetime
     private static readonly IdempotentAnswer Created = new(201, "{}", "/api/resources/x", "\"1\"");
 
     private SqliteHarness _harness = null!;
-    private readonly List<ResourceDbContext> _contexts = [];
-    private readonly SqliteWriteGate _gate = new();
 
     public async Task InitializeAsync() => _harness = await SqliteHarness.CreateAsync(timeoutSeconds: 5);
 
-    public async Task DisposeAsync()
-    {
-        foreach (var db in _contexts)
-        {
-            await db.DisposeAsync();
-        }
-        _gate.Dispose();
-        await _harness.DisposeAsync();
-    }
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
 
-    private SqliteResourceRepository Repository(IdempotentRequest? request)
-    {
-        var db = new ResourceDbContext(new DbContextOptionsBuilder<ResourceDbContext>().UseSqlite(_harness.ConnectionString).Options);
-        _contexts.Add(db);
-        return new SqliteResourceRepository(db, _gate, Options.Create(new DatabaseOptions()), idempotency: new IdempotencyContext { Current = request });
-    }
+    private SqliteResourceRepository Repository(IdempotentRequest? request) => _harness.Database.CreateRepository(request);
 
     private static IdempotentRequest Request(string key, DateTimeOffset at) => new("", key, "hash", at, at.AddHours(24), _ => Created);
 

@@ -9,9 +9,10 @@ using SQLitePCL;
 namespace CrudCqrs.Infrastructure.IntegrationTests.Sqlite;
 
 /// <summary>
-/// The pooled read-by-id path against EF Core's answer for the same rows, on a real SQLite file:
-/// same fields, dependency order kept, commits from other connections seen at once, the write
-/// transaction's own changes seen inside it, and a database span for every read.
+/// The one read path on a real SQLite file, against what was written and against EF Core's LINQ
+/// over the same rows (an independent oracle): same fields, dependency order kept, commits from
+/// other connections seen at once, the write transaction's own changes seen inside it, and a
+/// database span for every read.
 /// </summary>
 public sealed class SqliteReadPoolTests : IAsyncLifetime
 {
@@ -32,7 +33,7 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Pooled_reads_answer_what_ef_core_reads_answer()
+    public async Task Reads_answer_every_field_as_written_with_dependencies_in_list_order()
     {
         var writer = Repository(pooled: false);
         var dependencies = new List<Guid>();
@@ -58,18 +59,16 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         await writer.UpdateAsync(updated, CancellationToken.None);
 
         var pooled = Repository(pooled: true);
-        foreach (var id in shapes.Select(s => s.Id).Concat(dependencies))
+        foreach (var expected in shapes.Take(2).Append(updated))
         {
-            var expected = await writer.FindAsync(id, CancellationToken.None);
-            var actual = await pooled.FindAsync(id, CancellationToken.None);
-            AssertSame(expected!, actual!);
+            AssertSame(expected, (await pooled.FindAsync(expected.Id, CancellationToken.None))!);
         }
         Assert.Equal([dependencies[6], dependencies[0]], (await pooled.FindAsync(updated.Id, CancellationToken.None))!.Dependencies);
         Assert.Null(await pooled.FindAsync(Guid.CreateVersion7(), CancellationToken.None));
     }
 
     [Fact]
-    public async Task Pooled_pages_answer_what_ef_core_pages_answer()
+    public async Task Pages_answer_what_ef_core_linq_answers()
     {
         var writer = Repository(pooled: false);
         var stored = new List<Resource>();
@@ -87,27 +86,28 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         await writer.AddAsync(late, CancellationToken.None);
         await writer.UpdateAsync(stored[1].Update(null, null, [late.Id, stored[0].Id], Now(40)), CancellationToken.None);
         var pooled = Repository(pooled: true);
+        var oracle = new EfCoreOracle(_harness.Database);
 
         foreach (var (offset, limit) in new[] { (0, 100), (0, 5), (5, 5), (20, 5), (23, 5), (40, 3) })
         {
-            AssertSamePage(await writer.ListAsync(offset, limit, CancellationToken.None), await pooled.ListAsync(offset, limit, CancellationToken.None));
+            AssertSamePage(oracle.List(offset, limit), await pooled.ListAsync(offset, limit, CancellationToken.None));
         }
         var cursor = new ResourceCursor(stored[6].CreatedAt, stored[6].Id);
-        AssertSamePage(await writer.ListAfterAsync(cursor, 4, CancellationToken.None), await pooled.ListAfterAsync(cursor, 4, CancellationToken.None));
+        AssertSamePage(oracle.ListAfter(cursor, 4), await pooled.ListAfterAsync(cursor, 4, CancellationToken.None));
         var end = new ResourceCursor(stored[^1].CreatedAt, stored[^1].Id);
-        AssertSamePage(await writer.ListAfterAsync(end, 4, CancellationToken.None), await pooled.ListAfterAsync(end, 4, CancellationToken.None));
+        AssertSamePage(oracle.ListAfter(end, 4), await pooled.ListAfterAsync(end, 4, CancellationToken.None));
 
         foreach (var text in new string?[] { null, "zebra", "FINCH", "über", "\"finch\"", "ra", "r", "1", "nothing here" })
         {
             foreach (var (offset, limit) in new[] { (0, 100), (0, 3), (3, 3), (50, 3) })
             {
-                var expected = await writer.SearchAsync(text, offset, limit, CancellationToken.None);
+                var expected = oracle.Search(text, null, offset, limit);
                 var actual = await pooled.SearchAsync(text, offset, limit, CancellationToken.None);
                 AssertSamePage(new ResourcePage(expected.Items, expected.TotalCount), new ResourcePage(actual.Items, actual.TotalCount));
                 Assert.Equal(expected.LastPosition, actual.LastPosition);
                 if (expected.LastPosition is { } last)
                 {
-                    var next = await writer.SearchAfterAsync(text, last, 4, CancellationToken.None);
+                    var next = oracle.Search(text, last, 0, 4);
                     var pooledNext = await pooled.SearchAfterAsync(text, last, 4, CancellationToken.None);
                     AssertSamePage(new ResourcePage(next.Items, next.TotalCount), new ResourcePage(pooledNext.Items, pooledNext.TotalCount));
                     Assert.Equal(next.LastPosition, pooledNext.LastPosition);
@@ -139,9 +139,9 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         await using var connection = new SqliteConnection(_harness.ConnectionString);
         await connection.OpenAsync();
         // An indexed search's statement gives every match (6 zebras); its rows come by rowid, one each.
-        var statements = shapes.DistinctBy(shape => shape.Index)
-            .Select(shape => (shape.PageSql, Rows: shape.ReadsMatches ? (Func<int, int>)(_ => 6) : pageSize => pageSize))
-            .Append((SqlitePageQuery.RowSql, _ => 1));
+        var statements = shapes.DistinctBy(shape => shape.Page)
+            .Select(shape => (shape.Page.Sql, Rows: shape.ReadsMatches ? (Func<int, int>)(_ => 6) : pageSize => pageSize))
+            .Append((SqlitePageQuery.Row.Sql, _ => 1));
         foreach (var (sql, expectedRows) in statements)
         {
             // Read twice with the one statement, as a pooled session does, with other values bound each time.
@@ -205,18 +205,18 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
             await journal.ExecuteNonQueryAsync();
         }
         using var pool = new SqliteReadPool(connectionString);
-        Assert.Single(pool.ListPage(0, 10, CancellationToken.None).Items);
+        Assert.Single(pool.Read(session => session.Reader.ListPage(0, 10), CancellationToken.None).Items);
 
         await using var exclusive = locker.CreateCommand();
         exclusive.CommandText = "BEGIN EXCLUSIVE";
         await exclusive.ExecuteNonQueryAsync();
         var clock = Stopwatch.StartNew();
-        var busy = Assert.Throws<SqliteException>(() => pool.ListPage(0, 10, CancellationToken.None));
+        var busy = Assert.Throws<SqliteException>(() => pool.Read(session => session.Reader.ListPage(0, 10), CancellationToken.None));
         Assert.Equal(raw.SQLITE_BUSY, busy.SqliteErrorCode);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 10);
 
         // Released within the timeout: the read waits and answers.
-        var read = Task.Run(() => pool.ListPage(0, 10, CancellationToken.None));
+        var read = Task.Run(() => pool.Read(session => session.Reader.ListPage(0, 10), CancellationToken.None));
         await Task.Delay(300);
         exclusive.CommandText = "COMMIT";
         await exclusive.ExecuteNonQueryAsync();
@@ -229,16 +229,16 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         var writer = Repository(pooled: false);
         var resource = Resource.Create(Guid.CreateVersion7(), "before", null, [], Now(0));
         await writer.AddAsync(resource, CancellationToken.None);
-        Assert.Equal("before", _pool.Find(resource.Id, CancellationToken.None)!.Name);
+        Assert.Equal("before", _pool.Read(session => session.Reader.Find(resource.Id), CancellationToken.None)!.Name);
 
         // The pooled connection stays open between reads; it must not keep an old snapshot.
         await writer.UpdateAsync(resource.Update("after", "changed", null, Now(1)), CancellationToken.None);
-        var read = _pool.Find(resource.Id, CancellationToken.None)!;
+        var read = _pool.Read(session => session.Reader.Find(resource.Id), CancellationToken.None)!;
         Assert.Equal("after", read.Name);
         Assert.Equal("changed", read.Description);
 
         await writer.DeleteAsync([resource.Id], Now(2), CancellationToken.None);
-        Assert.Null(_pool.Find(resource.Id, CancellationToken.None));
+        Assert.Null(_pool.Read(session => session.Reader.Find(resource.Id), CancellationToken.None));
     }
 
     [Fact]
@@ -272,7 +272,7 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         var reads = Enumerable.Range(0, 400).Select(i => Task.Run(() =>
         {
             var expected = stored[i % stored.Count];
-            return (expected, actual: _pool.Find(expected.Id, CancellationToken.None));
+            return (expected, actual: _pool.Read(session => session.Reader.Find(expected.Id), CancellationToken.None));
         }));
         foreach (var (expected, actual) in await Task.WhenAll(reads))
         {
@@ -294,14 +294,14 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == SqliteReadPool.ActivitySourceName,
+            ShouldListenTo = source => source.Name == SqliteSession.ActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity => { if (activity.TraceId == operation.TraceId) { lock (spans) { spans.Add(activity); } } },
         };
         ActivitySource.AddActivityListener(listener);
 
-        _pool.Find(resource.Id, CancellationToken.None);
-        _pool.Find(Guid.CreateVersion7(), CancellationToken.None);
+        _pool.Read(session => session.Reader.Find(resource.Id), CancellationToken.None);
+        _pool.Read(session => session.Reader.Find(Guid.CreateVersion7()), CancellationToken.None);
 
         Assert.Equal(2, spans.Count);
         Assert.All(spans, span => Assert.Equal(operation.SpanId, span.ParentSpanId));
@@ -330,18 +330,19 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
             await vacuum.ExecuteNonQueryAsync();
         }
         using var unpooled = new SqliteReadPool($"Data Source={copy};Mode=ReadWrite;Pooling=False");
-        Assert.Equal("kept?", unpooled.Find(resource.Id, CancellationToken.None)!.Name);
+        Assert.Equal("kept?", unpooled.Read(session => session.Reader.Find(resource.Id), CancellationToken.None)!.Name);
 
         File.Delete(copy);
 
         // A kept connection would still read the unlinked file; a new one cannot open it.
-        Assert.Throws<SqliteException>(() => unpooled.Find(resource.Id, CancellationToken.None));
+        Assert.Throws<SqliteException>(() => unpooled.Read(session => session.Reader.Find(resource.Id), CancellationToken.None));
     }
 
     /// <summary>SQLITE_STMTSTATUS_REPREPARE, which SQLitePCLRaw does not name.</summary>
     private const int StatementReprepared = 5;
 
-    private SqliteResourceRepository Repository(bool pooled) => _harness.CreateRepository(pooled ? _pool : null);
+    /// <summary>A request scope's repository; <paramref name="pooled"/> only says what the test uses it for (one read path serves both).</summary>
+    private SqliteResourceRepository Repository(bool pooled) => _harness.Database.CreateRepository();
 
     private static DateTimeOffset Now(int step) => new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(step);
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Application.Resources;
 using CrudCqrs.Application.Resources.GetResource;
 using CrudCqrs.Domain.Resources;
@@ -14,8 +15,8 @@ namespace CrudCqrs.Benchmarks;
 
 /// <summary>
 /// The real GetResourceQuery handler over a real SQLite file, one DI scope per request as in the
-/// host: shows how small the pipeline's share is next to one store read, and what the pooled,
-/// prepared read (<see cref="SqliteReadPool"/>, the host's path) saves against EF Core's query.
+/// host (pooled sessions with prepared statements, <see cref="SqliteReadPool"/>): shows how small
+/// the pipeline's share is next to one store read.
 /// </summary>
 [MemoryDiagnoser]
 public class SqliteReadBenchmarks
@@ -28,24 +29,17 @@ public class SqliteReadBenchmarks
     [Params(false, true)]
     public bool Listener { get; set; }
 
-    /// <summary><c>pool</c>: as the host reads; <c>ef</c>: the EF Core query the repository falls back to.</summary>
-    [Params("pool", "ef")]
-    public string ReadPath { get; set; } = "pool";
-
     [GlobalSetup]
     public void Setup()
     {
         _directory = Directory.CreateTempSubdirectory("crudcqrs-bench-").FullName;
         var connectionString = $"Data Source={Path.Combine(_directory, "bench.db")}";
-        var services = new ServiceCollection();
-        if (ReadPath == "pool")
-        {
-            services.AddSingleton(_ => new SqliteReadPool(connectionString));
-        }
-        _services = services
+        _services = new ServiceCollection()
             .AddBenchMediator()
-            .AddDbContextPool<ResourceDbContext>(options => options.UseSqlite(connectionString))
-            .AddSingleton<SqliteWriteGate>()
+            .AddDbContext<ResourceDbContext>(options => options.UseSqlite(connectionString))
+            .AddSingleton(_ => new SqliteReadPool(connectionString))
+            .AddSingleton(_ => new SqliteGroupCommit(connectionString))
+            .AddScoped<IdempotencyContext>()
             .AddScoped<IResourceRepository, SqliteResourceRepository>()
             .AddSingleton(new StoreInfo(SqliteResourceRepository.Type))
             .Configure<DatabaseOptions>(_ => { })

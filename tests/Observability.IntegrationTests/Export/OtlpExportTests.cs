@@ -77,17 +77,17 @@ public sealed class OtlpExportTests(AspireDashboardReceiver receiver)
         Assert.Equal("SELECT", select.Attributes["db.operation.name"]);
         Assert.Equal("Resources", select.Attributes["db.collection.name"]);
 
-        // Update: EF Core's statements, named and tagged as the service's own (the same database name too).
+        // Update: every statement of a write reports its own client span, named and tagged as the create's.
         var updateSpans = await receiver.WaitForSpansAsync(s => s.TraceId == updateTrace && s.Name == "UPDATE Resources", 1);
-        var efUpdate = Assert.Single(updateSpans);
-        Assert.Equal("OpenTelemetry.Instrumentation.EntityFrameworkCore", efUpdate.ScopeName);
-        Assert.Equal(ActivityKind.Client, efUpdate.Kind);
-        Assert.Equal("sqlite", efUpdate.Attributes["db.system.name"]);
-        Assert.Equal("UPDATE", efUpdate.Attributes["db.operation.name"]);
-        Assert.Equal("Resources", efUpdate.Attributes["db.collection.name"]);
-        Assert.Equal(Path.GetFileName(service.DatabasePath), efUpdate.Attributes["db.namespace"]);
-        Assert.Equal(efUpdate.Attributes["db.namespace"], insert.Attributes["db.namespace"]);
-        Assert.DoesNotContain(efUpdate.Attributes.Keys, key => key is "db.system" or "db.name" or "db.statement");
+        var update = Assert.Single(updateSpans);
+        Assert.Equal("CrudCqrs.Sqlite", update.ScopeName);
+        Assert.Equal(ActivityKind.Client, update.Kind);
+        Assert.Equal("sqlite", update.Attributes["db.system.name"]);
+        Assert.Equal("UPDATE", update.Attributes["db.operation.name"]);
+        Assert.Equal("Resources", update.Attributes["db.collection.name"]);
+        Assert.Equal(Path.GetFileName(service.DatabasePath), update.Attributes["db.namespace"]);
+        Assert.Equal(update.Attributes["db.namespace"], insert.Attributes["db.namespace"]);
+        Assert.DoesNotContain(update.Attributes.Keys, key => key is "db.system" or "db.name" or "db.statement");
 
         // A self-dependency is a validation failure: an error span with the category and the exception.
         var rejected = await receiver.WaitForSpanAsync(s => s.TraceId == invalidTrace && s.Name == "update_resource");

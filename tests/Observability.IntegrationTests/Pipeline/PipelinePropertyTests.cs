@@ -211,11 +211,11 @@ public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClas
         // shared per process, and hosts of earlier test classes in this process can end it, which no
         // deployment (one host per process) does.
         var databaseSpans = spans.Where(s => s.Source.Name.Contains("EntityFrameworkCore", StringComparison.Ordinal)
-            || s.Source.Name == SqliteReadPool.ActivitySourceName).ToArray();
+            || s.Source.Name == SqliteSession.ActivitySourceName).ToArray();
         if (outcome.Op is Read && outcome.ErrorType is null or ErrorTypes.NotFound)
         {
             // The read path's own span is emitted by this process's code, so it is always there.
-            Assert.Single(databaseSpans, s => s.Source.Name == SqliteReadPool.ActivitySourceName);
+            Assert.Single(databaseSpans, s => s.Source.Name == SqliteSession.ActivitySourceName);
         }
         Assert.All(databaseSpans, s =>
         {

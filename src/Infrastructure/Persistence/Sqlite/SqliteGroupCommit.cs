@@ -17,7 +17,9 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 /// caller answer. A refused write rolls back to its savepoint alone. With batching off
 /// (<c>Database__GroupCommit=false</c>) every write waits for the session and runs alone.
 /// </summary>
-public sealed class SqliteGroupCommit : IAsyncDisposable
+public sealed class SqliteGroupCommit(
+    string connectionString, SqliteSynchronous synchronous = SqliteSynchronous.Full, bool batching = true,
+    CrudTelemetry? telemetry = null, ILogger<SqliteGroupCommit>? logger = null) : IAsyncDisposable
 {
     /// <summary>Bounds how long the first write of a batch waits for the last one's turn.</summary>
     public const int MaxBatchSize = 128;
@@ -25,32 +27,15 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     // Not SingleReader: that channel cannot count what it holds, and a lone write must see the queue empty.
     private readonly Channel<SqliteWrite> _queue = Channel.CreateUnbounded<SqliteWrite>();
     private readonly SemaphoreSlim _session = new(1, 1);
-    private readonly string _connectionString;
-    private readonly SqliteSynchronous _synchronous;
-    private readonly bool _batching;
-    private readonly CrudTelemetry? _telemetry;
-    private readonly ILogger _logger;
     private readonly Lock _startLock = new();
 
     /// <summary>
     /// False with <c>Pooling=False</c>: every transaction opens the file anew, as reads do, so a
     /// file replaced or removed under the service is noticed rather than written past.
     /// </summary>
-    private readonly bool _keepOpen;
+    private readonly bool _keepOpen = new SqliteConnectionStringBuilder(connectionString).Pooling;
     private SqliteSession? _kept;
     private Task? _batchLoop;
-
-    public SqliteGroupCommit(
-        string connectionString, SqliteSynchronous synchronous = SqliteSynchronous.Full, bool batching = true,
-        CrudTelemetry? telemetry = null, ILogger<SqliteGroupCommit>? logger = null)
-    {
-        _connectionString = connectionString;
-        _synchronous = synchronous;
-        _batching = batching;
-        _telemetry = telemetry;
-        _logger = logger ?? NullLogger<SqliteGroupCommit>.Instance;
-        _keepOpen = new SqliteConnectionStringBuilder(connectionString).Pooling;
-    }
 
     /// <summary>
     /// The caller's write: at once on an idle writer, else queued for the next batch; 503
@@ -59,7 +44,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     public async Task<SqliteWrite> BeginAsync(TimeSpan timeout, IdempotentRequest? idempotency, CancellationToken cancellationToken)
     {
         var write = new SqliteWrite(this, idempotency);
-        if (!_batching)
+        if (!batching)
         {
             if (!await _session.WaitAsync(timeout, cancellationToken))
             {
@@ -70,7 +55,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         EnsureBatchLoopStarted();
         if (_queue.Reader.Count == 0 && _session.Wait(0))
         {
-            _telemetry?.WriteBatchSize.Record(1);
+            telemetry?.WriteBatchSize.Record(1);
             return StartAlone(write);
         }
         if (!_queue.Writer.TryWrite(write))
@@ -170,7 +155,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
 
     /// <summary>The writer's session: kept open when the connection string pools, else opened for this transaction.</summary>
     private SqliteSession OpenSession() =>
-        _keepOpen ? _kept ??= SqliteSession.OpenForWrites(_connectionString, _synchronous) : SqliteSession.OpenForWrites(_connectionString, _synchronous);
+        _keepOpen ? _kept ??= SqliteSession.OpenForWrites(connectionString, synchronous) : SqliteSession.OpenForWrites(connectionString, synchronous);
 
     /// <summary>Ends the session's transaction (rolled back unless committed) and closes a session opened for it.</summary>
     private void DoneWith(SqliteSession session)
@@ -214,7 +199,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
             catch (Exception exception)
             {
                 // RunBatchAsync answers every write it took; this only keeps the loop alive for the next batch.
-                _logger.LogError(exception, "The SQLite group-commit writer failed a batch");
+                (logger ?? (ILogger)NullLogger.Instance).LogError(exception, "The SQLite group-commit writer failed a batch");
             }
             finally
             {
@@ -225,123 +210,31 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
 
     private async Task RunBatchAsync()
     {
-        SqliteSession session;
+        SqliteSession? session = null;
         SqliteTransaction transaction;
         try
         {
             session = OpenSession();
-        }
-        catch (Exception exception)
-        {
-            RefuseQueued(SqliteFailures.Unavailable("The write transaction could not begin", exception));
-            return;
-        }
-        try
-        {
             // The batch holds the file's write lock from its first read, against other processes too.
             transaction = session.BeginWrite();
         }
         catch (Exception exception)
         {
-            DoneWith(session);
+            if (session is not null)
+            {
+                DoneWith(session);
+            }
             RefuseQueued(SqliteFailures.Unavailable("The write transaction could not begin", exception));
             return;
         }
-
-        using var span = _telemetry?.ActivitySource.StartActivity("sqlite.write_batch", ActivityKind.Internal, parentContext: default);
-        var kept = new List<SqliteWrite>();
-        var carried = 0;
-        Exception? broken = null;
-        while (carried < MaxBatchSize && broken is null && _queue.Reader.TryRead(out var write))
-        {
-            if (!write.TryClaim())
-            {
-                continue;
-            }
-            carried++;
-            if (write.Origin != default)
-            {
-                span?.AddLink(new ActivityLink(write.Origin));
-            }
-            broken = await RunInSavepointAsync(session, transaction, write, $"w{carried}", kept);
-        }
-        if (broken is null && kept.Count > 0)
-        {
-            try
-            {
-                transaction.Commit();
-            }
-            catch (Exception exception)
-            {
-                broken = SqliteFailures.Unavailable("The write batch could not commit", exception);
-            }
-        }
-        DoneWith(session);
-
-        foreach (var write in kept)
-        {
-            if (broken is null)
-            {
-                write.Acknowledge();
-            }
-            else
-            {
-                write.Fail(broken);
-            }
-        }
-        span?.SetTag("write.batch.size", carried);
-        span?.SetTag("write.batch.committed", broken is null ? kept.Count : 0);
-        if (broken is not null)
-        {
-            span?.SetStatus(ActivityStatusCode.Error, broken.Message);
-        }
-        if (carried > 0)
-        {
-            _telemetry?.WriteBatchSize.Record(carried);
-        }
-    }
-
-    /// <summary>Runs one caller's write inside a savepoint; returns the failure that ends the batch, if any.</summary>
-    private static async Task<Exception?> RunInSavepointAsync(
-        SqliteSession session, SqliteTransaction transaction, SqliteWrite write, string savepoint, List<SqliteWrite> kept)
-    {
         try
         {
-            transaction.Save(savepoint);
+            await new SqliteWriteBatch(session, transaction, telemetry).CarryAsync(_queue.Reader);
         }
-        catch (Exception exception)
+        finally
         {
-            var failure = SqliteFailures.Unavailable("The write could not start", exception);
-            write.Refuse(failure);
-            return failure;
+            DoneWith(session);
         }
-
-        write.StartInBatch(session);
-        var keep = await write.HandedBack;
-        try
-        {
-            if (!keep)
-            {
-                transaction.Rollback(savepoint);
-            }
-            transaction.Release(savepoint);
-        }
-        catch (Exception exception)
-        {
-            // SQLite may have rolled the whole transaction back (a full disk, an I/O error): nothing
-            // in this batch can be acknowledged.
-            var failure = SqliteFailures.Unavailable("The write batch was rolled back", exception);
-            if (keep)
-            {
-                write.Fail(failure);
-            }
-            return failure;
-        }
-        if (keep)
-        {
-            kept.Add(write);
-        }
-        return null;
     }
 
     private void RefuseQueued(Exception failure)

@@ -338,6 +338,14 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         Assert.Throws<SqliteException>(() => unpooled.Read(session => session.Reader.Find(resource.Id), CancellationToken.None));
     }
 
+    [Fact]
+    public void The_direct_reads_call_the_library_the_sqlite_bundle_loads()
+    {
+        // SqliteReadStatement steps statements through its own imports of this library: were the
+        // bundle to load another, they would call a second copy of SQLite on the same handles.
+        Assert.Equal(SqliteReadStatement.Library, raw.GetNativeLibraryName());
+    }
+
     /// <summary>SQLITE_STMTSTATUS_REPREPARE, which SQLitePCLRaw does not name.</summary>
     private const int StatementReprepared = 5;
 

@@ -1,8 +1,8 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.Persistence.Sqlite.Migrations;
-using Microsoft.Data.Sqlite;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
@@ -21,19 +21,22 @@ public static class ResourceRow
     private const int PositionColumn = 6;
     private const int DependenciesColumn = 7;
 
-    public static Resource Read(SqliteDataReader row) => new()
+    public static Resource Read(SqliteReadStatement row) => new()
     {
-        Id = Guid.ParseExact(row.GetString(0), "D"),
-        Name = row.GetString(1),
-        Description = row.IsDBNull(2) ? null : row.GetString(2),
-        CreatedAt = Timestamps.FromUnixMilliseconds(row.GetInt64(3)),
-        UpdatedAt = Timestamps.FromUnixMilliseconds(row.GetInt64(4)),
-        Version = row.GetInt64(5),
-        Dependencies = row.IsDBNull(DependenciesColumn) ? [] : DecodeDependencies(row.GetString(DependenciesColumn)),
+        Id = row.Guid(0),
+        Name = row.String(1),
+        Description = row.IsNull(2) ? null : row.String(2),
+        CreatedAt = Timestamps.FromUnixMilliseconds(row.Int64(3)),
+        UpdatedAt = Timestamps.FromUnixMilliseconds(row.Int64(4)),
+        Version = row.Int64(5),
+        Dependencies = row.IsNull(DependenciesColumn) ? [] : DecodeDependencies(row.Utf8(DependenciesColumn)),
     };
 
     /// <summary>The row's place in the dependency order (search order); null only before the start-up backfill.</summary>
-    public static long? Position(SqliteDataReader row) => row.IsDBNull(PositionColumn) ? null : row.GetInt64(PositionColumn);
+    public static long? Position(SqliteReadStatement row) => row.IsNull(PositionColumn) ? null : row.Int64(PositionColumn);
+
+    /// <summary>The count a page statement carries in the column after the row's own.</summary>
+    public static long PageTotal(SqliteReadStatement row) => row.Int64(DependenciesColumn + 1);
 
     /// <summary>How the store writes an id: lowercase <c>D</c> format, so SQL and JSON agree on order.</summary>
     public static string Key(Guid id) => id.ToString("D");
@@ -42,23 +45,21 @@ public static class ResourceRow
     /// The ids of a <c>position:id,position:id…</c> list, in list order: the pairs come in no
     /// promised order, so they are sorted by position.
     /// </summary>
-    public static Guid[] DecodeDependencies(ReadOnlySpan<char> pairs)
+    public static Guid[] DecodeDependencies(ReadOnlySpan<byte> pairs)
     {
-        var count = pairs.Count(',') + 1;
+        var count = pairs.Count((byte)',') + 1;
         var ids = new Guid[count];
         Span<int> positions = count <= 128 ? stackalloc int[count] : new int[count];
         var index = 0;
-        foreach (var range in pairs.Split(','))
+        foreach (var range in pairs.Split((byte)','))
         {
             var pair = pairs[range];
-            var colon = pair.IndexOf(':');
-            if (colon <= 0
-                || !int.TryParse(pair[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out positions[index])
-                || !Guid.TryParseExact(pair[(colon + 1)..], "D", out ids[index]))
+            var colon = pair.IndexOf((byte)':');
+            if (colon <= 0 || !Utf8Parser.TryParse(pair[..colon], out positions[index], out var consumed) || consumed != colon)
             {
                 throw new FormatException("A dependency list is not a list of position:id pairs.");
             }
-            index++;
+            ids[index++] = SqliteReadStatement.ParseGuid(pair[(colon + 1)..]);
         }
         if (count > 1)
         {

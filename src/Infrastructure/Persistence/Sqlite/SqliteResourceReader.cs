@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Domain.Resources;
-using Microsoft.Data.Sqlite;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 
@@ -49,13 +48,13 @@ public sealed class SqliteResourceReader(SqliteSession session)
 
     private readonly List<Resource> _items = new(100);
 
-    public Resource? Find(Guid id) => Run(FindById, () =>
+    public Resource? Find(Guid id) => Run(FindById, row =>
     {
-        using var row = session.Command(FindById, ResourceRow.Key(id)).ExecuteReader();
-        return row.Read() ? ResourceRow.Read(row) : null;
+        row.Bind(1, ResourceRow.Key(id));
+        return row.Step(first: true) ? ResourceRow.Read(row) : null;
     });
 
-    public long Count() => Run(StoredCount, () => (long)session.Command(StoredCount).ExecuteScalar()!);
+    public long Count() => Run(StoredCount, row => row.Step(first: true) ? row.Int64(0) : 0);
 
     /// <summary>A page of the list in (created at, id) order, by offset, and the stored count.</summary>
     public ResourcePage ListPage(int offset, int limit)
@@ -82,23 +81,24 @@ public sealed class SqliteResourceReader(SqliteSession session)
     }
 
     /// <summary>Which of <paramref name="ids"/> exist.</summary>
-    public IReadOnlySet<Guid> FindExisting(IReadOnlyCollection<Guid> ids) => Run(FindExistingIds, () =>
+    public IReadOnlySet<Guid> FindExisting(IReadOnlyCollection<Guid> ids) => Run(FindExistingIds, rows =>
     {
         var found = new HashSet<Guid>(ids.Count);
-        using var rows = session.Command(FindExistingIds, JsonSerializer.Serialize(ids.Select(ResourceRow.Key))).ExecuteReader();
-        while (rows.Read())
+        rows.Bind(1, JsonSerializer.Serialize(ids.Select(ResourceRow.Key)));
+        for (var first = true; rows.Step(first); first = false)
         {
-            found.Add(Guid.ParseExact(rows.GetString(0), "D"));
+            found.Add(rows.Guid(0));
         }
-        return found;
+        return (IReadOnlySet<Guid>)found;
     });
 
     /// <summary>The dependency lists of every resource reachable from <paramref name="roots"/>, not expanding past <paramref name="stopAt"/>.</summary>
-    public IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> LoadReachableDependencies(IReadOnlyCollection<Guid> roots, Guid stopAt) => Run(Reachable, () =>
+    public IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> LoadReachableDependencies(IReadOnlyCollection<Guid> roots, Guid stopAt) => Run(Reachable, rows =>
     {
         var lists = new Dictionary<Guid, IReadOnlyList<Guid>>();
-        using var rows = session.Command(Reachable, JsonSerializer.Serialize(roots.Select(ResourceRow.Key)), ResourceRow.Key(stopAt)).ExecuteReader();
-        while (rows.Read())
+        rows.Bind("$roots", JsonSerializer.Serialize(roots.Select(ResourceRow.Key)));
+        rows.Bind("$stopAt", ResourceRow.Key(stopAt));
+        for (var first = true; rows.Step(first); first = false)
         {
             // As the port promises: only resources that have dependencies.
             if (ResourceRow.Read(rows) is { Dependencies.Count: > 0 } resource)
@@ -110,44 +110,55 @@ public sealed class SqliteResourceReader(SqliteSession session)
     });
 
     /// <summary>Every resource depending on <paramref name="id"/> directly or transitively, itself excluded.</summary>
-    public IReadOnlyList<Guid> FindTransitiveDependents(Guid id) => Run(Dependents, () =>
+    public IReadOnlyList<Guid> FindTransitiveDependents(Guid id) => Run(Dependents, rows =>
     {
         var ids = new List<Guid>();
-        using var rows = session.Command(Dependents, ResourceRow.Key(id)).ExecuteReader();
-        while (rows.Read())
+        rows.Bind(1, ResourceRow.Key(id));
+        for (var first = true; rows.Step(first); first = false)
         {
-            ids.Add(Guid.ParseExact(rows.GetString(0), "D"));
+            ids.Add(rows.Guid(0));
         }
         return (IReadOnlyList<Guid>)ids;
     });
 
-    private (IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition) ReadPage(SqlitePageQuery query, SqliteSearchText? text, object? after, int offset, int limit) => Run(query.Page, () =>
+    private (IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition) ReadPage(
+        SqlitePageQuery query, SqliteSearchText? text, object? after, int offset, int limit) => Run(query.Page, rows =>
     {
         _items.Clear();
         if (query.ReadsMatches)
         {
-            return ReadMatches(query, text!, after as long?, offset, limit);
+            return ReadMatches(rows, text!, after as long?, offset, limit);
         }
         long? total = null;
         long? lastPosition = null;
-        var page = Bind(session.Command(query.Page), text, after);
-        page.Parameters["$limit"].Value = limit;
-        page.Parameters["$offset"].Value = offset;
-        using (var rows = page.ExecuteReader())
+        Bind(rows, text, after);
+        rows.Bind("$limit", limit);
+        rows.Bind("$offset", offset);
+        while (rows.Step(first: _items.Count == 0))
         {
-            while (rows.Read())
+            _items.Add(ResourceRow.Read(rows));
+            total ??= ResourceRow.PageTotal(rows);
+            if (query.ReadsPositions)
             {
-                _items.Add(ResourceRow.Read(rows));
-                total ??= rows.GetInt64(rows.FieldCount - 1);
-                if (query.ReadsPositions)
-                {
-                    lastPosition = ResourceRow.Position(rows);
-                }
+                lastPosition = ResourceRow.Position(rows);
             }
         }
-        // An empty page has no row to carry the count.
-        total ??= (long)Bind(session.Command(query.Count), text, after: null).ExecuteScalar()!;
-        return (_items.ToArray(), total.Value, lastPosition);
+        rows.Reset();
+        if (total is null)
+        {
+            // An empty page has no row to carry the count.
+            var count = session.Read(query.Count);
+            try
+            {
+                Bind(count, text, after: null);
+                total = count.Step(first: true) ? count.Int64(0) : 0;
+            }
+            finally
+            {
+                count.Reset();
+            }
+        }
+        return ((IReadOnlyList<Resource>)_items.ToArray(), total.Value, lastPosition);
     });
 
     /// <summary>
@@ -155,69 +166,87 @@ public sealed class SqliteResourceReader(SqliteSession session)
     /// read by rowid as their matches pass (after <paramref name="after"/>, then past
     /// <paramref name="offset"/>), while the matches statement keeps the read transaction open.
     /// </summary>
-    private (IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition) ReadMatches(SqlitePageQuery query, SqliteSearchText text, long? after, int offset, int limit)
+    private (IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition) ReadMatches(
+        SqliteReadStatement matches, SqliteSearchText text, long? after, int offset, int limit)
     {
+        var row = session.Read(SqlitePageQuery.Row);
         long total = 0;
         long? lastPosition = null;
         var skip = offset;
-        using var matches = Bind(session.Command(query.Page), text, after: null).ExecuteReader();
-        while (matches.Read())
+        Bind(matches, text, after: null);
+        while (matches.Step(first: total == 0))
         {
             total++;
             if (_items.Count == limit)
             {
                 continue;
             }
-            var position = matches.GetInt64(1);
+            var position = matches.Int64(1);
             if (position <= after || skip-- > 0)
             {
                 continue;
             }
-            using var row = session.Command(SqlitePageQuery.Row, matches.GetInt64(0)).ExecuteReader();
-            if (row.Read())
+            row.Bind(1, matches.Int64(0));
+            try
             {
-                _items.Add(ResourceRow.Read(row));
-                lastPosition = position;
+                if (row.Step(first: false))
+                {
+                    _items.Add(ResourceRow.Read(row));
+                    lastPosition = position;
+                }
+            }
+            finally
+            {
+                row.Reset();
             }
         }
         return (_items.ToArray(), total, lastPosition);
     }
 
-    private static SqliteCommand Bind(SqliteCommand command, SqliteSearchText? text, object? after)
+    private static void Bind(SqliteReadStatement statement, SqliteSearchText? text, object? after)
     {
         if (text is not null)
         {
-            command.Parameters["$key"].Value = text.Key;
+            statement.Bind("$key", text.Key);
             if (text.Indexed)
             {
-                command.Parameters["$match"].Value = text.MatchExpression;
+                statement.Bind("$match", text.MatchExpression);
             }
         }
         switch (after)
         {
             case ResourceCursor cursor:
-                command.Parameters["$afterTime"].Value = Timestamps.Normalize(cursor.CreatedAt).ToUnixTimeMilliseconds();
-                command.Parameters["$afterId"].Value = ResourceRow.Key(cursor.Id);
+                statement.Bind("$afterTime", Timestamps.Normalize(cursor.CreatedAt).ToUnixTimeMilliseconds());
+                statement.Bind("$afterId", ResourceRow.Key(cursor.Id));
                 break;
             case long position:
-                command.Parameters["$after"].Value = position;
+                statement.Bind("$after", position);
                 break;
         }
-        return command;
     }
 
-    /// <summary>Runs one read under its client span; a failure marks the span before it propagates.</summary>
-    private T Run<T>(SqliteStatement statement, Func<T> read)
+    /// <summary>
+    /// Runs one read under its client span on <paramref name="statement"/>, prepared on this
+    /// session; the statement is reset afterwards (its snapshot released), and a failure marks the
+    /// span before it propagates.
+    /// </summary>
+    private T Run<T>(SqliteStatement statement, Func<SqliteReadStatement, T> read)
     {
         using var span = session.StartSpan(statement);
+        SqliteReadStatement? prepared = null;
         try
         {
-            return read();
+            prepared = session.Read(statement);
+            return read(prepared);
         }
         catch (Exception exception)
         {
             SqliteSession.Fail(span, exception);
             throw;
+        }
+        finally
+        {
+            prepared?.Reset();
         }
     }
 }

@@ -17,6 +17,7 @@ public sealed class SqliteSession : IDisposable
     private static readonly ActivitySource Source = new(ActivitySourceName);
 
     private readonly Dictionary<SqliteStatement, SqliteCommand> _prepared = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SqliteStatement, SqliteReadStatement> _reads = new(ReferenceEqualityComparer.Instance);
     private SqliteResourceReader? _reader;
 
     private SqliteSession(SqliteConnection connection)
@@ -112,6 +113,17 @@ public sealed class SqliteSession : IDisposable
         return command;
     }
 
+    /// <summary><paramref name="statement"/> prepared on this connection for <see cref="SqliteResourceReader"/>'s direct reads.</summary>
+    public SqliteReadStatement Read(SqliteStatement statement)
+    {
+        if (!_reads.TryGetValue(statement, out var prepared))
+        {
+            prepared = new SqliteReadStatement(Connection, statement.Sql);
+            _reads.Add(statement, prepared);
+        }
+        return prepared;
+    }
+
     /// <summary>Runs <paramref name="statement"/> under its client span; a failure marks the span before it propagates.</summary>
     public T Run<T>(SqliteStatement statement, Func<SqliteCommand, T> run, params ReadOnlySpan<object?> values)
     {
@@ -149,6 +161,11 @@ public sealed class SqliteSession : IDisposable
             command.Dispose();
         }
         _prepared.Clear();
+        foreach (var statement in _reads.Values)
+        {
+            statement.Dispose();
+        }
+        _reads.Clear();
         Connection.Dispose();
     }
 }

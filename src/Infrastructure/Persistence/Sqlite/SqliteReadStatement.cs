@@ -1,0 +1,141 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
+
+/// <summary>
+/// A read statement prepared once on a session's connection and stepped with direct calls into
+/// the SQLite library that Microsoft.Data.Sqlite loads (<see cref="Library"/>): a column is one
+/// or two plain native calls, and ids are parsed from the UTF-8 bytes SQLite holds, without a
+/// string in between (ADR 013, 018 give the measurements). Preparing, binding and errors go
+/// through SQLitePCL and <see cref="SqliteException"/>. Used only by <see cref="SqliteResourceReader"/>.
+/// </summary>
+public sealed unsafe partial class SqliteReadStatement : IDisposable
+{
+    /// <summary>The bundled library's name; a test fails if the bundle ever loads another.</summary>
+    public const string Library = "e_sqlite3";
+
+    private const int Null = 5;
+
+    private readonly SqliteConnection _connection;
+    private readonly sqlite3_stmt _statement;
+    private readonly nint _handle;
+
+    public SqliteReadStatement(SqliteConnection connection, string sql)
+    {
+        _connection = connection;
+        var rc = raw.sqlite3_prepare_v3(connection.Handle, sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement, out _);
+        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+        _handle = _statement.DangerousGetHandle();
+    }
+
+    /// <summary>Binds <paramref name="value"/> to the parameter at <paramref name="index"/> (from 1).</summary>
+    public void Bind(int index, long value) =>
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(_statement, index, value), _connection.Handle);
+
+    /// <inheritdoc cref="Bind(int, long)"/>
+    public void Bind(int index, string value) =>
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(_statement, index, value), _connection.Handle);
+
+    /// <summary>Binds <paramref name="value"/> to <paramref name="name"/> when the statement has it.</summary>
+    public void Bind(string name, long value)
+    {
+        if (raw.sqlite3_bind_parameter_index(_statement, name) is var index and > 0)
+        {
+            Bind(index, value);
+        }
+    }
+
+    /// <inheritdoc cref="Bind(string, long)"/>
+    public void Bind(string name, string value)
+    {
+        if (raw.sqlite3_bind_parameter_index(_statement, name) is var index and > 0)
+        {
+            Bind(index, value);
+        }
+    }
+
+    /// <summary>
+    /// The next row; false at the end. A busy or locked database is retried until the
+    /// connection's timeout, as <see cref="SqliteCommand"/> does, and only before the first row.
+    /// </summary>
+    public bool Step(bool first)
+    {
+        var rc = sqlite3_step(_handle);
+        if (first && rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+        {
+            var clock = Stopwatch.StartNew();
+            while (rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED && clock.Elapsed.TotalSeconds < _connection.DefaultTimeout)
+            {
+                sqlite3_reset(_handle);
+                Thread.Sleep(150);
+                rc = sqlite3_step(_handle);
+            }
+        }
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+        if (rc == raw.SQLITE_DONE)
+        {
+            return false;
+        }
+        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        return false;
+    }
+
+    /// <summary>Ready for the next read: the statement's snapshot is released.</summary>
+    public void Reset() => sqlite3_reset(_handle);
+
+    public bool IsNull(int column) => sqlite3_column_type(_handle, column) == Null;
+
+    public long Int64(int column) => sqlite3_column_int64(_handle, column);
+
+    /// <summary>The column's text as SQLite holds it (UTF-8), valid until the next step or reset.</summary>
+    public ReadOnlySpan<byte> Utf8(int column)
+    {
+        var text = sqlite3_column_text(_handle, column);
+        return text == null ? [] : new ReadOnlySpan<byte>(text, sqlite3_column_bytes(_handle, column));
+    }
+
+    public string String(int column) => Encoding.UTF8.GetString(Utf8(column));
+
+    public Guid Guid(int column) => ParseGuid(Utf8(column));
+
+    /// <summary>A lowercase <c>D</c>-format id, as the store writes them.</summary>
+    public static Guid ParseGuid(ReadOnlySpan<byte> text) =>
+        Utf8Parser.TryParse(text, out Guid id, out var consumed, 'D') && consumed == text.Length
+            ? id
+            : throw new FormatException($"Not an id: '{Encoding.UTF8.GetString(text)}'.");
+
+    public void Dispose() => _statement.Dispose();
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_step(nint statement);
+
+    [LibraryImport(Library)]
+    private static partial int sqlite3_reset(nint statement);
+
+    // Column reads are short, never block (the session's caller is the connection's only user)
+    // and never call back: no GC transition needed.
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    private static partial int sqlite3_column_type(nint statement, int column);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    private static partial long sqlite3_column_int64(nint statement, int column);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    private static partial byte* sqlite3_column_text(nint statement, int column);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    private static partial int sqlite3_column_bytes(nint statement, int column);
+}

@@ -26,10 +26,21 @@ public sealed unsafe partial class SqliteReadStatement : IDisposable
     private readonly sqlite3_stmt _statement;
     private readonly nint _handle;
 
+    /// <summary>
+    /// Prepares <paramref name="sql"/>. Preparing reads the schema, so on a new connection it
+    /// waits out another connection's lock as a step does, until the connection's timeout.
+    /// </summary>
     public SqliteReadStatement(SqliteConnection connection, string sql)
     {
         _connection = connection;
-        var rc = raw.sqlite3_prepare_v3(connection.Handle, sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement, out _);
+        var clock = Stopwatch.StartNew();
+        int rc;
+        while ((rc = raw.sqlite3_prepare_v3(connection.Handle, sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement, out _))
+            is raw.SQLITE_BUSY or raw.SQLITE_LOCKED && clock.Elapsed.TotalSeconds < connection.DefaultTimeout)
+        {
+            _statement.Dispose();
+            Thread.Sleep(150);
+        }
         SqliteException.ThrowExceptionForRC(rc, connection.Handle);
         _handle = _statement.DangerousGetHandle();
     }

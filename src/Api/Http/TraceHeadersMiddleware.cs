@@ -9,8 +9,6 @@ namespace CrudCqrs.Api.Http;
 /// </summary>
 public sealed class TraceHeadersMiddleware(RequestDelegate next)
 {
-    private const string ItemKey = "CrudCqrs.RequestActivity";
-
     public async Task InvokeAsync(HttpContext context)
     {
         Activity? own = null;
@@ -26,7 +24,7 @@ public sealed class TraceHeadersMiddleware(RequestDelegate next)
             }
             activity = own.Start();
         }
-        context.Items[ItemKey] = activity;
+        context.Items[TraceHeaders.RequestActivityItemKey] = activity;
         context.Response.OnStarting(static state =>
         {
             var (httpContext, requestActivity) = ((HttpContext, Activity))state;
@@ -46,12 +44,4 @@ public sealed class TraceHeadersMiddleware(RequestDelegate next)
             own?.Stop();
         }
     }
-}
-
-public static class TraceHeaders
-{
-    public static string? TraceId(HttpContext context) =>
-        context.Items.TryGetValue("CrudCqrs.RequestActivity", out var value) && value is Activity activity
-            ? activity.TraceId.ToHexString()
-            : null;
 }

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using CrudCqrs.Api.Http;
-using CrudCqrs.Api.Security;
 using CrudCqrs.Api.OpenApi;
+using CrudCqrs.Api.Security;
 using CrudCqrs.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CrudCqrs.Api;
@@ -107,28 +106,5 @@ public static class ApiServices
         });
         app.MapControllers();
         return app;
-    }
-}
-
-internal static class HealthResponse
-{
-    public static Task WriteAsync(HttpContext context, HealthReport report)
-    {
-        if (report.Status == HealthStatus.Unhealthy)
-        {
-            context.Response.Headers.RetryAfter = ApiExceptionHandler.RetryAfterSeconds.ToString();
-        }
-        if (!CallerVisibility.MaySeeDetails(context))
-        {
-            // Probes need the status code only; check texts can name paths and settings.
-            return context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() });
-        }
-        return context.Response.WriteAsJsonAsync(new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(
-                e => e.Key,
-                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
-        });
     }
 }

@@ -34,12 +34,6 @@ public static class InvalidRequestResponse
         return new ProblemResult(problem);
     }
 
-    /// <summary>Writes the problem itself, so controller-level <c>[Produces]</c> cannot change its media type.</summary>
-    private sealed class ProblemResult(ProblemDetails problem) : IActionResult
-    {
-        public Task ExecuteResultAsync(ActionContext context) => ProblemFactory.WriteAsync(context.HttpContext, problem);
-    }
-
     /// <summary>Characters of a client's value a message quotes back; the rest is cut and marked '…'.</summary>
     public const int MaxQuotedLength = 64;
 

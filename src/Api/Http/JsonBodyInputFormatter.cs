@@ -5,14 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace CrudCqrs.Api.Http;
 
-/// <summary>What was wrong with a request body, for <see cref="InvalidRequestResponse"/> to pick 400, 413 or 422.</summary>
-public enum BodyProblem
-{
-    Malformed,
-    TooLarge,
-    WrongType,
-}
-
 /// <summary>
 /// Reads JSON bodies with a hard size limit and sorts failures: broken JSON is a 400
 /// <c>MalformedRequest</c>, a well-formed value of the wrong type a 422 naming the field, more

@@ -65,34 +65,3 @@ public interface IResourceRepository
     /// </summary>
     Task<int> DeleteAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset now, CancellationToken cancellationToken);
 }
-
-public interface IWriteTransaction : IAsyncDisposable
-{
-    /// <summary>
-    /// Makes the changes durable; disposing without committing rolls them back. <paramref name="result"/>
-    /// is what the use case answers: when the request carries an idempotency key, the store records
-    /// it with the key in this same commit.
-    /// </summary>
-    Task CommitAsync(object? result, CancellationToken cancellationToken);
-
-    /// <summary>Commits a write whose answer is not recorded.</summary>
-    Task CommitAsync(CancellationToken cancellationToken) => CommitAsync(null, cancellationToken);
-}
-
-public sealed record ResourcePage(IReadOnlyList<Resource> Items, long TotalCount);
-
-/// <summary>
-/// A page of search results; <paramref name="LastPosition"/> is the dependency-order position of
-/// its last item (null when empty), where the next page starts.
-/// </summary>
-public sealed record SearchPage(IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition);
-
-/// <summary>A position in the stable order: the last resource of the previous page.</summary>
-public sealed record ResourceCursor(DateTimeOffset CreatedAt, Guid Id);
-
-/// <summary>The store cannot be reached, is locked past its timeout, or refused to work; retrying later may succeed.</summary>
-public sealed class StoreUnavailableException(string message, Exception? innerException = null)
-    : Exception(message, innerException);
-
-/// <summary>Which store is configured, for telemetry (<c>db.type</c>).</summary>
-public sealed record StoreInfo(string Type);

@@ -1,18 +1,6 @@
 using System.Reflection;
-using CrudCqrs.Application.Resources;
 
 namespace CrudCqrs.Application.Diagnostics;
-
-/// <summary>Names a message's operation for spans, metrics and logs.</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class OperationAttribute(string name, string type) : Attribute
-{
-    /// <summary>The operation span's name, e.g. <c>create_resource</c>.</summary>
-    public string Name { get; } = name;
-
-    /// <summary>The <c>operation.type</c> attribute, e.g. <c>create</c>.</summary>
-    public string Type { get; } = type;
-}
 
 /// <summary>The operation of a message type, looked up once per type and then read from a static field.</summary>
 public static class Operation<TMessage>
@@ -32,21 +20,4 @@ public static class Operation<TMessage>
         }
         return string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
     }
-}
-
-/// <summary>The <c>error.type</c> categories; <see cref="Errors.ErrorKinds"/> says which failure has which.</summary>
-public static class ErrorTypes
-{
-    public const string Validation = "validation";
-    public const string NotFound = "not_found";
-    public const string CircularDependency = "circular_dependency";
-    public const string PreconditionFailed = "precondition_failed";
-    public const string DatabaseUnavailable = "database_unavailable";
-    public const string Cancelled = "cancelled";
-    public const string Internal = "internal";
-
-    public static string Of(Exception exception) => Errors.ErrorKinds.Of(exception).ErrorType;
-
-    /// <summary>Failures the client caused: refusals, logged as outcomes, not errors.</summary>
-    public static bool IsClientError(string errorType) => Errors.ErrorKinds.ForErrorType(errorType).IsClientError;
 }

@@ -1,8 +1,5 @@
 namespace CrudCqrs.Domain.Resources;
 
-/// <summary>A node and its position in the store's one topological order.</summary>
-public readonly record struct PositionedNode(Guid Id, long Position);
-
 /// <summary>
 /// Keeping one topological order of the whole graph while dependencies are added: the
 /// reordering step of Pearce and Kelly, "A dynamic topological sort algorithm for directed

@@ -1,11 +1,5 @@
 namespace CrudCqrs.Infrastructure.Persistence;
 
-public enum DatabaseProvider
-{
-    Sqlite,
-    MongoDb,
-}
-
 /// <summary>The <c>Database</c> section and the connection strings (docs/configuration.md).</summary>
 public sealed class DatabaseOptions
 {
@@ -27,6 +21,3 @@ public sealed class DatabaseOptions
     /// </summary>
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
 }
-
-/// <summary>A database setting that cannot work: the service refuses to start, naming the key.</summary>
-public sealed class DatabaseConfigurationException(string message) : Exception(message);

@@ -1,21 +1,9 @@
 using CrudCqrs.Application.Abstractions;
-using CrudCqrs.Domain.Resources;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Domain.Resources;
 using Mediator;
 
 namespace CrudCqrs.Application.Resources.UpdateResource;
-
-/// <summary>
-/// Partial update: a null field keeps its value; <see cref="Dependencies"/>, when given, replaces
-/// the list. An update that leaves every field as stored answers the stored resource unchanged.
-/// </summary>
-[Operation("update_resource", "update")]
-public sealed record UpdateResourceCommand(
-    string Id,
-    string? Name,
-    string? Description,
-    IReadOnlyList<string?>? Dependencies,
-    string? IfMatch = null) : ICommand<ResourceDto>;
 
 public sealed class UpdateResourceHandler(IResourceRepository repository, TimeProvider clock)
     : ICommandHandler<UpdateResourceCommand, ResourceDto>

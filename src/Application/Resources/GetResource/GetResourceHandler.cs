@@ -1,12 +1,9 @@
 using CrudCqrs.Application.Abstractions;
-using CrudCqrs.Domain.Resources;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Domain.Resources;
 using Mediator;
 
 namespace CrudCqrs.Application.Resources.GetResource;
-
-[Operation("read_resource", "read")]
-public sealed record GetResourceQuery(string Id) : IQuery<ResourceDto>;
 
 public sealed class GetResourceHandler(IResourceRepository repository) : IQueryHandler<GetResourceQuery, ResourceDto>
 {

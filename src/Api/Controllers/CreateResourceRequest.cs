@@ -5,6 +5,3 @@ namespace CrudCqrs.Api.Controllers;
 /// <param name="Description">Optional; at most 500 characters; blank becomes null.</param>
 /// <param name="Dependencies">Ids of existing resources, no repeats; order is kept.</param>
 public sealed record CreateResourceRequest(string? Name, string? Description, List<string?>? Dependencies);
-
-/// <summary>Body of <c>PUT /api/resources/{id}</c>: absent or null fields keep their value; <c>dependencies</c> replaces the list.</summary>
-public sealed record UpdateResourceRequest(string? Name, string? Description, List<string?>? Dependencies);

@@ -1,13 +1,9 @@
 using CrudCqrs.Application.Abstractions;
-using CrudCqrs.Domain.Resources;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Domain.Resources;
 using Mediator;
 
 namespace CrudCqrs.Application.Resources.CreateResource;
-
-[Operation("create_resource", "create")]
-public sealed record CreateResourceCommand(string? Name, string? Description, IReadOnlyList<string?>? Dependencies)
-    : ICommand<ResourceDto>;
 
 public sealed class CreateResourceHandler(IResourceRepository repository, TimeProvider clock)
     : ICommandHandler<CreateResourceCommand, ResourceDto>

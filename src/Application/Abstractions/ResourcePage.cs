@@ -1,0 +1,5 @@
+using CrudCqrs.Domain.Resources;
+
+namespace CrudCqrs.Application.Abstractions;
+
+public sealed record ResourcePage(IReadOnlyList<Resource> Items, long TotalCount);

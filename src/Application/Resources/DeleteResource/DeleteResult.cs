@@ -1,0 +1,3 @@
+namespace CrudCqrs.Application.Resources.DeleteResource;
+
+public sealed record DeleteResult(int DeletedCount);

@@ -1,0 +1,7 @@
+namespace CrudCqrs.Infrastructure.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    MongoDb,
+}

@@ -50,16 +50,18 @@ public static class ResourceRow
         var count = pairs.Count((byte)',') + 1;
         var ids = new Guid[count];
         Span<int> positions = count <= 128 ? stackalloc int[count] : new int[count];
-        var index = 0;
-        foreach (var range in pairs.Split((byte)','))
+        var rest = pairs;
+        for (var i = 0; i < count; i++)
         {
-            var pair = pairs[range];
+            var comma = rest.IndexOf((byte)',');
+            var pair = comma < 0 ? rest : rest[..comma];
             var colon = pair.IndexOf((byte)':');
-            if (colon <= 0 || !Utf8Parser.TryParse(pair[..colon], out positions[index], out var consumed) || consumed != colon)
+            if (colon <= 0 || !Utf8Parser.TryParse(pair[..colon], out positions[i], out var consumed) || consumed != colon)
             {
                 throw new FormatException("A dependency list is not a list of position:id pairs.");
             }
-            ids[index++] = SqliteReadStatement.ParseGuid(pair[(colon + 1)..]);
+            ids[i] = SqliteReadStatement.ParseGuid(pair[(colon + 1)..]);
+            rest = comma < 0 ? [] : rest[(comma + 1)..];
         }
         if (count > 1)
         {

@@ -34,6 +34,9 @@ public sealed class OperationScope
     public bool Cascade { get; internal set; }
     public bool Created { get; internal set; }
 
+    /// <summary>True when the operation answered a repeated <c>Idempotency-Key</c> from the stored record instead of running.</summary>
+    public bool Replayed { get; internal set; }
+
     /// <summary>Opens a scope for the rest of the current async flow; the caller's flow is unaffected.</summary>
     public static OperationScope Begin(OperationAttribute operation, CrudTelemetry telemetry, Activity? activity)
     {
@@ -72,6 +75,19 @@ public static class OperationFacts
             scope.DeletedCount = deletedCount;
             scope.Cascade = cascade;
             scope.Activity?.SetTag("resource.deleted_count", deletedCount);
+        }
+    }
+
+    /// <summary>
+    /// A keyed write's lookup outcome: <c>idempotency.replayed</c> on the operation span, true when
+    /// the stored answer was given instead of running the write. Unkeyed operations carry no such tag.
+    /// </summary>
+    public static void SetIdempotencyOutcome(bool replayed)
+    {
+        if (OperationScope.Current is { } scope)
+        {
+            scope.Replayed = replayed;
+            scope.Activity?.SetTag("idempotency.replayed", replayed);
         }
     }
 

@@ -1,13 +1,14 @@
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Application.Idempotency;
 using Mediator;
 
 namespace CrudCqrs.Application.Resources.CreateResource;
 
 [Operation("create_resource", "create")]
 public sealed record CreateResourceCommand(string? Name, string? Description, IReadOnlyList<string?>? Dependencies)
-    : ICommand<ResourceDto>;
+    : ICommand<ResourceDto>, IIdempotentCommand;
 
 public sealed class CreateResourceHandler(IResourceRepository repository, TimeProvider clock)
     : ICommandHandler<CreateResourceCommand, ResourceDto>

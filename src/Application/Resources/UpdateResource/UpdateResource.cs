@@ -1,6 +1,7 @@
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Domain.Resources;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Application.Idempotency;
 using Mediator;
 
 namespace CrudCqrs.Application.Resources.UpdateResource;
@@ -15,7 +16,7 @@ public sealed record UpdateResourceCommand(
     string? Name,
     string? Description,
     IReadOnlyList<string?>? Dependencies,
-    string? IfMatch = null) : ICommand<ResourceDto>;
+    string? IfMatch = null) : ICommand<ResourceDto>, IIdempotentCommand;
 
 public sealed class UpdateResourceHandler(IResourceRepository repository, TimeProvider clock)
     : ICommandHandler<UpdateResourceCommand, ResourceDto>

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CrudCqrs.Api.Http;
 using CrudCqrs.Api.Security;
@@ -97,7 +100,7 @@ public sealed class IdempotencyFilter(
     {
         request.EnableBuffering();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{request.Method}\n{request.Path}{request.QueryString}\n"));
+        sha.AppendData(Encoding.UTF8.GetBytes($"{request.Method}\n{request.Path}{request.QueryString}\n"));
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
@@ -134,7 +137,24 @@ public sealed class IdempotencyFilter(
             : resource with { ETag = answer.ETag ?? "" };
     }
 
-    private string Serialize(ResourceDto resource) => JsonSerializer.Serialize(resource, json.Value.JsonSerializerOptions);
+    /// <summary>
+    /// The body as MVC's JSON output formatter writes it for the first answer, so that a replay is
+    /// the same bytes: that formatter, without a configured encoder, leaves non-ASCII text unescaped.
+    /// </summary>
+    private string Serialize(ResourceDto resource)
+    {
+        var options = json.Value.JsonSerializerOptions;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Encoder = options.Encoder ?? JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            Indented = options.WriteIndented,
+        }))
+        {
+            JsonSerializer.Serialize(writer, resource, options);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static ProblemResult Invalid(HttpContext http, string message)
     {

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Application.Diagnostics;
 using CrudCqrs.Application.Resources;
 using CrudCqrs.Application.Resources.GetResource;
@@ -46,7 +47,9 @@ public class SqliteReadBenchmarks
             .AddBenchMediator()
             .AddDbContextPool<ResourceDbContext>(options => options.UseSqlite(connectionString))
             .AddSingleton<SqliteWriteGate>()
-            .AddScoped<IResourceRepository, SqliteResourceRepository>()
+            .AddScoped<SqliteResourceRepository>()
+            .AddScoped<IResourceRepository>(provider => provider.GetRequiredService<SqliteResourceRepository>())
+            .AddScoped<IIdempotencyStore>(provider => provider.GetRequiredService<SqliteResourceRepository>())
             .AddSingleton(new StoreInfo(SqliteResourceRepository.Type))
             .Configure<DatabaseOptions>(_ => { })
             .BuildServiceProvider();

@@ -5,6 +5,7 @@ using CrudCqrs.Application;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Behaviors;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Application.Resources.GetResource;
 using FluentValidation;
 using Mediator;
@@ -66,6 +67,7 @@ public static class BenchServices
                 typeof(TracingBehavior<,>),
                 typeof(MetricsBehavior<,>),
                 typeof(LoggingBehavior<,>),
+                typeof(IdempotencyBehavior<,>),
                 typeof(ValidationBehavior<,>),
             ];
         });
@@ -115,7 +117,7 @@ public sealed class TelemetryListener : IDisposable
 }
 
 /// <summary>
-/// A request through Tracing, Metrics, Logging and Validation against the same handler called
+/// A request through Tracing, Metrics, Logging, Idempotency and Validation against the same handler called
 /// directly. Logging has no provider (as with the host's level above Information, nothing is written).
 /// </summary>
 [MemoryDiagnoser]
@@ -137,7 +139,9 @@ public class PipelineBenchmarks
     public void Setup()
     {
         _services = new ServiceCollection().AddBenchMediator()
-            .AddSingleton<IResourceRepository, UnusedRepository>()
+            .AddSingleton<UnusedRepository>()
+            .AddSingleton<IResourceRepository>(provider => provider.GetRequiredService<UnusedRepository>())
+            .AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<UnusedRepository>())
             .AddSingleton(new StoreInfo("memory"))
             .BuildServiceProvider();
         _scope = _services.CreateScope();
@@ -170,8 +174,10 @@ public class PipelineBenchmarks
 }
 
 /// <summary>Satisfies the real handlers' constructor in the in-memory suite; never called there.</summary>
-internal sealed class UnusedRepository : IResourceRepository
+internal sealed class UnusedRepository : IResourceRepository, IIdempotencyStore
 {
+    public Task<IdempotencyRecord?> FindAsync(string scope, string key, DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<int> SweepExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
     public string StoreType => "memory";
     public Task<IWriteTransaction> BeginWriteAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<Domain.Resources.Resource?> FindAsync(Guid id, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -40,7 +40,9 @@ public class SqliteReadBenchmarks
             .AddSingleton(_ => new SqliteReadPool(connectionString))
             .AddSingleton(_ => new SqliteGroupCommit(connectionString))
             .AddScoped<IdempotencyContext>()
-            .AddScoped<IResourceRepository, SqliteResourceRepository>()
+            .AddScoped<SqliteResourceRepository>()
+            .AddScoped<IResourceRepository>(provider => provider.GetRequiredService<SqliteResourceRepository>())
+            .AddScoped<IIdempotencyStore>(provider => provider.GetRequiredService<SqliteResourceRepository>())
             .AddSingleton(new StoreInfo(SqliteResourceRepository.Type))
             .Configure<DatabaseOptions>(_ => { })
             .BuildServiceProvider();

@@ -29,13 +29,16 @@ builder.Services.AddMediator(options =>
     options.Assemblies = [typeof(CreateResourceCommand)];
     // First is outermost. Tracing opens the operation span, so every rejection below has one and
     // every log line inside carries its trace id; Metrics sits outside Validation so rejected
-    // requests count toward error rates; Logging records start, outcome and duration; Validation
-    // is innermost so invalid input never reaches a handler or the store.
+    // requests count toward error rates; Logging records start, outcome and duration; Idempotency
+    // looks a write's key up inside all three, and before Validation, so a repeat gets the answer
+    // its first request got even if the rules changed since (ADR 010); Validation is innermost so
+    // invalid input never reaches a handler or a write.
     options.PipelineBehaviors =
     [
         typeof(TracingBehavior<,>),
         typeof(MetricsBehavior<,>),
         typeof(LoggingBehavior<,>),
+        typeof(IdempotencyBehavior<,>),
         typeof(ValidationBehavior<,>),
     ];
 });

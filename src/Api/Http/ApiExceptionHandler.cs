@@ -1,5 +1,6 @@
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Errors;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Domain.Resources;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -90,6 +91,7 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         ResourceNotFoundException => Shorten(exception.Message),
         CircularDependencyException cycle => CycleDetail(cycle),
         PreconditionFailedException => exception.Message,
+        IdempotencyKeyTakenException => $"Another request with this {IdempotentRequest.HeaderName} is still running; retry once it has answered.",
         StoreUnavailableException => $"The database is unavailable; retry in {RetryAfterSeconds} seconds.",
         BadHttpRequestException when kind == ErrorKinds.PayloadTooLarge => $"The request body exceeds {JsonBodyInputFormatter.MaxBodyBytes} bytes.",
         BadHttpRequestException => "The request could not be read.",

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CrudCqrs.Api.Http;
 using CrudCqrs.Api.Security;
@@ -14,21 +17,21 @@ using Microsoft.Extensions.Options;
 namespace CrudCqrs.Api.Idempotency;
 
 /// <summary>
-/// <c>Idempotency-Key</c> on writes (API.md, ADR 010). A repeat of a stored key with the same
-/// method, target and body gets the stored answer and writes nothing; with a different request
-/// it is 422; while the first request still runs it is 409. A new key is handed to the store
-/// (<see cref="IdempotencyContext"/>), which records the answer in the write's own commit.
-/// Refused requests (4xx) and failures are not recorded: nothing was written, so a retry runs again.
+/// The HTTP side of <c>Idempotency-Key</c> on writes (API.md, ADR 010): checks the header,
+/// fingerprints the request, answers 409 while a request with the same key still runs here, and
+/// hands the key to the pipeline (<see cref="IdempotencyContext"/>). The lookup, the replay and the
+/// mismatch refusal happen in the operation (<see cref="Application.Behaviors.IdempotencyBehavior{TMessage, TResponse}"/>);
+/// the store records a new key's answer in the write's own commit. When the pipeline replayed a
+/// stored answer, this filter sends it exactly as stored, in place of the action's result.
 /// </summary>
 public sealed class IdempotencyFilter(
-    IIdempotencyStore store,
     IdempotencyContext idempotency,
     IdempotencyInFlight inFlight,
     IOptions<IdempotencyOptions> options,
     IOptions<JsonOptions> json,
-    TimeProvider clock) : IAsyncResourceFilter
+    TimeProvider clock) : IAsyncResourceFilter, IAsyncResultFilter
 {
-    public const string HeaderName = "Idempotency-Key";
+    public const string HeaderName = IdempotentRequest.HeaderName;
     public const int MaxKeyLength = 255;
 
     public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
@@ -57,31 +60,28 @@ public sealed class IdempotencyFilter(
         try
         {
             var now = clock.GetUtcNow();
-            if (await store.FindAsync(scope, key, now, http.RequestAborted) is { } stored)
-            {
-                context.Result = Replay(http, stored, hash);
-                return;
-            }
             var method = http.Request.Method;
             idempotency.Current = new IdempotentRequest(
-                scope, key, hash, now, now.AddHours(options.Value.RetentionHours), result => Answer(method, result));
-
-            var executed = await next();
-            if (executed is { Exception: IdempotencyKeyTakenException, ExceptionHandled: false })
+                scope, key, hash, now, now.AddHours(options.Value.RetentionHours), result => Answer(method, result))
             {
-                // Another instance committed this key first; this write was rolled back. Answer as a repeat.
-                executed.ExceptionHandled = true;
-                var result = await store.FindAsync(scope, key, clock.GetUtcNow(), http.RequestAborted) is { } winner
-                    ? Replay(http, winner, hash)
-                    : new ProblemResult(ProblemFactory.Create(http, ErrorKinds.Conflict,
-                        $"Another request with this {HeaderName} is still running; retry once it has answered."));
-                await result.ExecuteResultAsync(context);
-            }
+                Result = answer => Result(method, answer),
+            };
+            await next();
         }
         finally
         {
             inFlight.End(scope, key);
         }
+    }
+
+    /// <summary>A replay goes out as stored: the action's own rendering of the rebuilt result is set aside.</summary>
+    public Task OnResultExecutionAsync(ResultExecutingContext context, ResultExecutionDelegate next)
+    {
+        if (idempotency.Replayed is { } answer)
+        {
+            context.Result = new IdempotentAnswerResult(answer);
+        }
+        return next();
     }
 
     /// <summary>1 to 255 characters, each visible ASCII (0x21–0x7E).</summary>
@@ -100,7 +100,7 @@ public sealed class IdempotencyFilter(
     {
         request.EnableBuffering();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{request.Method}\n{request.Path}{request.QueryString}\n"));
+        sha.AppendData(Encoding.UTF8.GetBytes($"{request.Method}\n{request.Path}{request.QueryString}\n"));
         var buffer = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
@@ -110,11 +110,6 @@ public sealed class IdempotencyFilter(
         request.Body.Position = 0;
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
-
-    private IActionResult Replay(HttpContext http, IdempotencyRecord stored, string hash) =>
-        stored.RequestHash == hash
-            ? new IdempotentAnswerResult(stored.Answer)
-            : Invalid(http, $"This {HeaderName} was already used for a different request; use a new key.");
 
     /// <summary>The answer ResourcesController gives for each write result, as it will be replayed.</summary>
     private IdempotentAnswer Answer(string method, object? result) => result switch
@@ -126,7 +121,40 @@ public sealed class IdempotencyFilter(
         _ => throw new InvalidOperationException($"No idempotent answer is defined for {result?.GetType().Name ?? "null"}."),
     };
 
-    private string Serialize(ResourceDto resource) => JsonSerializer.Serialize(resource, json.Value.JsonSerializerOptions);
+    /// <summary>
+    /// The use case's result as a stored answer describes it, so the action runs as usual on a
+    /// replay (its rendering is then replaced by the stored bytes). A replayed delete deleted nothing.
+    /// </summary>
+    private object Result(string method, IdempotentAnswer answer)
+    {
+        if (HttpMethods.IsDelete(method))
+        {
+            return new DeleteResult(0);
+        }
+        var resource = answer.Body is { } body ? JsonSerializer.Deserialize<ResourceDto>(body, json.Value.JsonSerializerOptions) : null;
+        return resource is null
+            ? throw new InvalidOperationException($"A stored {method} answer with status {answer.Status} has no resource in its body.")
+            : resource with { ETag = answer.ETag ?? "" };
+    }
+
+    /// <summary>
+    /// The body as MVC's JSON output formatter writes it for the first answer, so that a replay is
+    /// the same bytes: that formatter, without a configured encoder, leaves non-ASCII text unescaped.
+    /// </summary>
+    private string Serialize(ResourceDto resource)
+    {
+        var options = json.Value.JsonSerializerOptions;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Encoder = options.Encoder ?? JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            Indented = options.WriteIndented,
+        }))
+        {
+            JsonSerializer.Serialize(writer, resource, options);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static ProblemResult Invalid(HttpContext http, string message)
     {

@@ -13,7 +13,8 @@ namespace CrudCqrs.Application.Behaviors;
 /// Start and outcome lines for every operation, with the operation's fields as structured
 /// properties (never the request body: it can be large and carries user data). A refusal (the
 /// client's mistake: 4xx) is an outcome like success, logged with its category and message and no
-/// stack trace; a failure (5xx, anything unexpected) carries the exception and its stack.
+/// stack trace; a failure (5xx, anything unexpected) carries the exception and its stack. A write
+/// answered from its <c>Idempotency-Key</c>'s stored record has its own outcome line, replayed.
 /// Inside Tracing, so every line carries the operation's trace and span ids.
 /// </summary>
 public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior<TMessage, TResponse>> logger, CrudTelemetry telemetry, ICurrentCaller? caller = null)
@@ -36,7 +37,14 @@ public sealed class LoggingBehavior<TMessage, TResponse>(ILogger<LoggingBehavior
             // Checked first so a filtered-out line costs no id formatting on every request.
             if (logger.IsEnabled(LogLevel.Information))
             {
-                OperationLog.Completed(logger, operationType, OperationScope.Current?.ResourceIdText, telemetry.DbType, ElapsedMs(started));
+                if (OperationScope.Current is { Replayed: true })
+                {
+                    OperationLog.Replayed(logger, operationType, telemetry.DbType, ElapsedMs(started));
+                }
+                else
+                {
+                    OperationLog.Completed(logger, operationType, OperationScope.Current?.ResourceIdText, telemetry.DbType, ElapsedMs(started));
+                }
             }
             return response;
         }

@@ -7,7 +7,8 @@ namespace CrudCqrs.Application.Behaviors;
 /// <summary>
 /// Records duration, count and errors of every operation, rejected ones included (it sits
 /// outside Validation so that invalid requests count toward error rates), and the size of
-/// cascade deletes the handler reported.
+/// cascade deletes the handler reported. A write answered from its <c>Idempotency-Key</c>'s
+/// stored record counts with <c>status=replayed</c>: it was served, but nothing was written again.
 /// </summary>
 public sealed class MetricsBehavior<TMessage, TResponse>(CrudTelemetry telemetry) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
@@ -19,25 +20,25 @@ public sealed class MetricsBehavior<TMessage, TResponse>(CrudTelemetry telemetry
         try
         {
             var response = await next(message, cancellationToken);
-            Record(operationType, started, errorType: null);
+            Record(operationType, started, errorType: null, replayed: OperationScope.Current?.Replayed == true);
             RecordCascade();
             return response;
         }
         catch (Exception exception)
         {
-            Record(operationType, started, ErrorTypes.Of(exception));
+            Record(operationType, started, ErrorTypes.Of(exception), replayed: false);
             throw;
         }
     }
 
-    private void Record(string operationType, long started, string? errorType)
+    private void Record(string operationType, long started, string? errorType, bool replayed)
     {
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var tags = new TagList
         {
             { "operation.type", operationType },
             { "db.type", telemetry.DbType },
-            { "status", errorType is null ? "success" : "error" },
+            { "status", errorType is not null ? "error" : replayed ? "replayed" : "success" },
         };
         telemetry.OperationDuration.Record(seconds, tags);
         if (errorType is not null)

@@ -16,10 +16,12 @@ internal static class OperationLog
     public static readonly EventId CompletedEvent = new(1001, "OperationCompleted");
     public static readonly EventId RejectedEvent = new(1002, "OperationRejected");
     public static readonly EventId FailedEvent = new(1003, "OperationFailed");
+    public static readonly EventId ReplayedEvent = new(1004, "OperationReplayed");
 
     private const string StartedTemplate = "Operation {operation.type} started on {db.type}";
     private const string CompletedWithIdTemplate = "Operation {operation.type} on {resource.id} ({db.type}) completed in {duration_ms} ms with {status}";
     private const string CompletedTemplate = "Operation {operation.type} ({db.type}) completed in {duration_ms} ms with {status}";
+    private const string ReplayedTemplate = "Operation {operation.type} ({db.type}) replayed in {duration_ms} ms from its Idempotency-Key";
 
     public static void Started(ILogger logger, string operationType, string dbType) =>
         logger.Log(LogLevel.Information, StartedEvent,
@@ -34,6 +36,17 @@ internal static class OperationLog
                 resourceId is null
                     ? string.Create(CultureInfo.InvariantCulture, $"Operation {operationType} ({dbType}) completed in {durationMs} ms with success")
                     : string.Create(CultureInfo.InvariantCulture, $"Operation {operationType} on {resourceId} ({dbType}) completed in {durationMs} ms with success")),
+            null, OperationLine.Format);
+
+    /// <summary>
+    /// A write answered from its <c>Idempotency-Key</c>'s stored record: served, not run again, so
+    /// not a completion (a replayed create created nothing). It names no resource: the write did not run.
+    /// </summary>
+    public static void Replayed(ILogger logger, string operationType, string dbType, double durationMs) =>
+        logger.Log(LogLevel.Information, ReplayedEvent,
+            new OperationLine(ReplayedTemplate,
+                [new("operation.type", operationType), new("db.type", dbType), new("duration_ms", durationMs), new("status", "replayed")],
+                string.Create(CultureInfo.InvariantCulture, $"Operation {operationType} ({dbType}) replayed in {durationMs} ms from its Idempotency-Key")),
             null, OperationLine.Format);
 
     /// <summary>A refusal: the client's mistake, an outcome like success; its message, never an exception.</summary>

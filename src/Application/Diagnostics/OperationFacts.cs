@@ -35,6 +35,19 @@ public static class OperationFacts
     }
 
     /// <summary>
+    /// A keyed write's lookup outcome: <c>idempotency.replayed</c> on the operation span, true when
+    /// the stored answer was given instead of running the write. Unkeyed operations carry no such tag.
+    /// </summary>
+    public static void SetIdempotencyOutcome(bool replayed)
+    {
+        if (OperationScope.Current is { } scope)
+        {
+            scope.Replayed = replayed;
+            scope.Activity?.SetTag("idempotency.replayed", replayed);
+        }
+    }
+
+    /// <summary>
     /// The whole path of a refused cycle, as a <c>cycle_detected</c> event on <paramref name="step"/>:
     /// the answer and the log keep only its ends. The path is an array of ids, not one string,
     /// because an attribute value length limit (<c>OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT</c>) cuts each

@@ -34,6 +34,9 @@ public sealed class OperationScope
     public bool Cascade { get; internal set; }
     public bool Created { get; internal set; }
 
+    /// <summary>True when the operation answered a repeated <c>Idempotency-Key</c> from the stored record instead of running.</summary>
+    public bool Replayed { get; internal set; }
+
     /// <summary>Opens a scope for the rest of the current async flow; the caller's flow is unaffected.</summary>
     public static OperationScope Begin(OperationAttribute operation, CrudTelemetry telemetry, Activity? activity)
     {

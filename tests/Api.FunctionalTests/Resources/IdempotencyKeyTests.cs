@@ -161,6 +161,35 @@ public sealed class IdempotencyKeyTests(ApiFactory factory) : IClassFixture<ApiF
     }
 
     [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task A_replay_is_the_first_answer_byte_for_byte_with_the_same_headers(string method)
+    {
+        var key = NewKey();
+        var target = method == "POST" ? ApiCalls.Resources : $"{ApiCalls.Resources}/{(await _client.CreateAsync("replayed " + key)).Id}";
+        var send = () => _client.SendAsync(new HttpMethod(method), target,
+            method == "DELETE" ? null : ApiCalls.JsonBody(new { name = "replayed " + key, description = "ünïcode and \"quotes\"" }), Keyed(key));
+
+        var first = await send();
+        var again = await send();
+
+        Assert.True(first.Message.IsSuccessStatusCode, first.ToString());
+        Assert.Equal(first.Status, again.Status);
+        Assert.Equal(await first.Message.Content.ReadAsByteArrayAsync(), await again.Message.Content.ReadAsByteArrayAsync());
+        // Everything but what differs per response by design: its date and its own trace.
+        string[] perResponse = ["Date", "X-Trace-Id", "traceresponse"];
+        Assert.Equal(Headers(first, perResponse), Headers(again, perResponse));
+    }
+
+    private static string[] Headers(ApiResponse response, string[] except) =>
+        response.Message.Headers.Concat(response.Message.Content.Headers)
+            .Where(h => !except.Contains(h.Key, StringComparer.OrdinalIgnoreCase))
+            .Select(h => $"{h.Key}: {string.Join(",", h.Value)}")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+    [Theory]
     [InlineData("/api/resources", "post")]
     [InlineData("/api/resources/{id}", "put")]
     [InlineData("/api/resources/{id}", "delete")]

@@ -1,4 +1,5 @@
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Application.Idempotency;
 using Mediator;
 
 namespace CrudCqrs.Application.Resources.UpdateResource;
@@ -13,4 +14,4 @@ public sealed record UpdateResourceCommand(
     string? Name,
     string? Description,
     IReadOnlyList<string?>? Dependencies,
-    string? IfMatch = null) : ICommand<ResourceDto>;
+    string? IfMatch = null) : ICommand<ResourceDto>, IIdempotentCommand;

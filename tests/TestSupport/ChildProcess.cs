@@ -116,6 +116,7 @@ public sealed class ChildProcess : IAsyncDisposable, IDisposable
     public async Task<Match> WaitForLineAsync(Regex pattern, TimeSpan timeout)
     {
         var waiter = new LineWaiter(pattern);
+        bool ended;
         lock (_gate)
         {
             foreach (var line in _lines)
@@ -125,11 +126,15 @@ public sealed class ChildProcess : IAsyncDisposable, IDisposable
                     return match;
                 }
             }
-            if (_openStreams == 0)
+            ended = _openStreams == 0;
+            if (!ended)
             {
-                throw ExitedBefore($"a line matching /{pattern}/");
+                _waiters.Add(waiter);
             }
-            _waiters.Add(waiter);
+        }
+        if (ended)
+        {
+            throw ExitedBefore($"a line matching /{pattern}/");
         }
         try
         {
@@ -236,7 +241,9 @@ public sealed class ChildProcess : IAsyncDisposable, IDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
+            // Not the untimed wait: it also waits for the streams, which a grandchild outside
+            // the tree may hold open; DrainAsync bounds that wait.
+            _process.WaitForExit(10_000);
         }
     }
 
@@ -290,7 +297,8 @@ public sealed class ChildProcess : IAsyncDisposable, IDisposable
 
     private InvalidOperationException ExitedBefore(string what)
     {
-        var code = _process.HasExited ? _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
+        // Both streams end a moment before the process is reaped.
+        var code = _process.WaitForExit(5_000) ? _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
         return new InvalidOperationException($"{Name} exited with {code} before {what}:\n{Tail()}");
     }
 
@@ -328,8 +336,6 @@ public sealed class ChildProcess : IAsyncDisposable, IDisposable
             _drained.TrySetResult();
             foreach (var waiter in orphaned)
             {
-                // Both streams ended: the process is gone or going.
-                _process.WaitForExit(5_000);
                 waiter.Found.TrySetException(ExitedBefore($"a line matching /{waiter.Pattern}/"));
             }
         }

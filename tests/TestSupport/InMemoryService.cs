@@ -121,6 +121,7 @@ public class InMemoryService : WebApplicationFactory<Program>
         });
     }
 
+    /// <remarks>The factory's <c>DisposeAsync</c> ends here too.</remarks>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -128,13 +129,6 @@ public class InMemoryService : WebApplicationFactory<Program>
         {
             DeleteDirectory();
         }
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        DeleteDirectory();
-        GC.SuppressFinalize(this);
     }
 
     private void DeleteDirectory()

@@ -85,7 +85,15 @@ public sealed class ChildProcess : IAsyncDisposable, IDisposable
         var child = new ChildProcess(new Process { StartInfo = start }, name ?? Path.GetFileName(fileName));
         child._process.OutputDataReceived += (_, e) => child.Append(e.Data, stderr: false);
         child._process.ErrorDataReceived += (_, e) => child.Append(e.Data, stderr: true);
-        child._process.Start();
+        try
+        {
+            child._process.Start();
+        }
+        catch
+        {
+            child._process.Dispose();
+            throw;
+        }
         // A test run that ends without disposing (a crash, a cancelled run) must not leave servers behind.
         AppDomain.CurrentDomain.ProcessExit += child.KillOnHostExit;
         child._process.BeginOutputReadLine();

@@ -12,7 +12,7 @@ namespace CrudCqrs.Api.FunctionalTests;
 /// bytes), the answer is not a 5xx, nothing is logged at Error or above, and neither a refusal
 /// nor a log line grows past a few kilobytes beyond what the request itself carried.
 /// </summary>
-public sealed class BadInputPropertyTests : IClassFixture<ProductionJwtApiFactory>, IAsyncLifetime
+public sealed class BadInputPropertyTests : IClassFixture<ProductionJwtService>, IAsyncLifetime
 {
     private const int CasesPerParameter = 200;
 
@@ -26,11 +26,11 @@ public sealed class BadInputPropertyTests : IClassFixture<ProductionJwtApiFactor
 
     private const int BodyGrowth = 3;
 
-    private readonly ProductionJwtApiFactory _factory;
+    private readonly ProductionJwtService _factory;
     private readonly HttpClient _client;
     private string _existing = "";
 
-    public BadInputPropertyTests(ProductionJwtApiFactory factory)
+    public BadInputPropertyTests(ProductionJwtService factory)
     {
         _factory = factory;
         _client = factory.CreateDefaultClient();
@@ -41,7 +41,7 @@ public sealed class BadInputPropertyTests : IClassFixture<ProductionJwtApiFactor
     {
         var dependency = await _client.CreateAsync("fuzz dependency");
         _existing = (await _client.CreateAsync("fuzz target", "kept", dependency.Id)).Id;
-        _factory.Logs.Drain();
+        _factory.ServerLogs.Drain();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -183,7 +183,7 @@ public sealed class BadInputPropertyTests : IClassFixture<ProductionJwtApiFactor
         using (response)
         {
             var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-            var logs = _factory.Logs.Drain();
+            var logs = _factory.ServerLogs.Drain();
             Assert.True((int)response.StatusCode < 500, $"{probe} answered {(int)response.StatusCode}: {HostileInput.Show(body)}");
             Assert.True(logs.All(e => e.Level < LogLevel.Error), $"{probe} logged: {string.Join(" | ", logs.Where(e => e.Level >= LogLevel.Error))}");
             var budget = OverheadBytes + (probe.Where == "body fields" ? BodyGrowth : 1) * probe.Size;

@@ -2,17 +2,18 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests;
 
 /// <summary>Every kind of bad input answers a clear problem, never a 500, and changes nothing.</summary>
-public sealed class BadInputTests : IClassFixture<ApiFactory>, IAsyncLifetime
+public sealed class BadInputTests : IClassFixture<InMemoryService>, IAsyncLifetime
 {
     private readonly HttpClient _client;
     private ResourceView _existing = null!;
     private string _snapshot = "";
 
-    public BadInputTests(ApiFactory factory) => _client = factory.CreateGuardedClient();
+    public BadInputTests(InMemoryService factory) => _client = factory.CreateGuardedClient();
 
     public async Task InitializeAsync()
     {

@@ -7,7 +7,7 @@ namespace CrudCqrs.Api.FunctionalTests;
 /// Conflicting writers race through the in-memory server: the graph stays acyclic, no
 /// dependency dangles, and every answer is one the contract allows.
 /// </summary>
-public sealed class ConcurrencyTests(PatientApiFactory factory) : IClassFixture<PatientApiFactory>
+public sealed class ConcurrencyTests(PatientService factory) : IClassFixture<PatientService>
 {
     private readonly HttpClient _client = factory.CreateGuardedClient();
 
@@ -152,13 +152,4 @@ public sealed class ConcurrencyTests(PatientApiFactory factory) : IClassFixture<
             Assert.Equal(200, response.Code);
         }
     }
-}
-
-/// <summary>
-/// A generous store timeout: these tests are about what races leave behind, and a loaded test
-/// machine must not turn a long queue for the write lock into a 503 (HealthTests cover that).
-/// </summary>
-public sealed class PatientApiFactory : ApiFactory
-{
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Database:TimeoutSeconds", "30");
 }

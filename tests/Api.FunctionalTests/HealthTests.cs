@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
+using CrudCqrs.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace CrudCqrs.Api.FunctionalTests;
 
-public sealed class HealthTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class HealthTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     private readonly HttpClient _client = factory.CreateGuardedClient();
 
@@ -22,22 +22,7 @@ public sealed class HealthTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 }
 
-/// <summary>An app whose database directory disappears after start: every use of the store fails.</summary>
-public sealed class VanishingDatabaseFactory : ApiFactory
-{
-    // No pooling: each request really opens the file, as after a restart of the connection pool.
-    protected override string ConnectionStringSuffix => ";Pooling=False";
-
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Database:TimeoutSeconds", "1");
-
-    public void RemoveDatabase()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(DirectoryPath, recursive: true);
-    }
-}
-
-public sealed class DatabaseUnavailableTests(VanishingDatabaseFactory factory) : IClassFixture<VanishingDatabaseFactory>
+public sealed class DatabaseUnavailableTests(UnpooledService factory) : IClassFixture<UnpooledService>
 {
     [Fact]
     public async Task Lost_database_answers_503_with_retry_after_on_api_and_ready_but_live_stays_200()
@@ -46,7 +31,9 @@ public sealed class DatabaseUnavailableTests(VanishingDatabaseFactory factory) :
         var existing = await client.CreateAsync("before the loss");
         Assert.Equal(HttpStatusCode.OK, (await client.FetchAsync("/health/ready")).Status);
 
-        factory.RemoveDatabase();
+        // The directory vanishes, file and all, under the running app.
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(factory.DirectoryPath, recursive: true);
 
         var ready = await client.FetchAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
@@ -72,15 +59,7 @@ public sealed class DatabaseUnavailableTests(VanishingDatabaseFactory factory) :
     }
 }
 
-/// <summary>An app whose database file is held under an exclusive lock by another connection.</summary>
-public sealed class LockedDatabaseFactory : ApiFactory
-{
-    protected override string ConnectionStringSuffix => ";Pooling=False";
-
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Database:TimeoutSeconds", "1");
-}
-
-public sealed class DatabaseLockedTests(LockedDatabaseFactory factory) : IClassFixture<LockedDatabaseFactory>
+public sealed class DatabaseLockedTests(UnpooledService factory) : IClassFixture<UnpooledService>
 {
     [Fact]
     public async Task Database_locked_by_another_process_answers_503_within_the_timeout_then_recovers()

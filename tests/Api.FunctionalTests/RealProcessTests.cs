@@ -29,8 +29,8 @@ public sealed class TwoProcessesFixture : IAsyncLifetime
         // A generous store timeout: these tests are about what races leave behind, and a loaded
         // test machine must not turn a long wait for the lock into a 503 (HealthTests cover that).
         var started = await Task.WhenAll(
-            ApiProcesses.StartAsync(database, ("Database__TimeoutSeconds", "30")),
-            ApiProcesses.StartAsync(database, ("Database__TimeoutSeconds", "30")));
+            ServiceProcess.StartQuietAsync(database, ("Database__TimeoutSeconds", "30")),
+            ServiceProcess.StartQuietAsync(database, ("Database__TimeoutSeconds", "30")));
         (First, Second) = (started[0], started[1]);
         FirstClient = First.CreateClient(new ServerErrorGuard());
         SecondClient = Second.CreateClient(new ServerErrorGuard());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using CrudCqrs.TestSupport;
 
@@ -88,18 +87,11 @@ public sealed partial class RepositoryHygieneTests
     {
         try
         {
-            var start = new ProcessStartInfo("git", ["ls-files", "-z"])
-            {
-                WorkingDirectory = Root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var git = Process.Start(start)!;
-            var output = git.StandardOutput.ReadToEnd();
-            git.WaitForExit();
-            return git.ExitCode == 0
-                ? output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Replace('/', Path.DirectorySeparatorChar)).ToList()
+            // One path per line, unquoted: core.quotePath=false leaves non-ASCII names as they are.
+            var (exitCode, output) = ChildProcess.RunAsync("git", ["-c", "core.quotePath=false", "ls-files"], Root, TimeSpan.FromSeconds(60))
+                .GetAwaiter().GetResult();
+            return exitCode == 0
+                ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Replace('/', Path.DirectorySeparatorChar)).ToList()
                 : null;
         }
         catch (System.ComponentModel.Win32Exception)

@@ -1,9 +1,10 @@
 using System.Net;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests;
 
-public sealed class SwaggerTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class SwaggerTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     private readonly HttpClient _client = factory.CreateGuardedClient();
 

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests;
 
-public sealed partial class TraceHeadersTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed partial class TraceHeadersTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     private const string ParentSpanId = "00f067aa0ba902b7";

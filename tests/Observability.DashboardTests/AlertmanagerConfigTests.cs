@@ -1,4 +1,5 @@
 using CrudCqrs.Observability.DashboardTests.Support;
+using CrudCqrs.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace CrudCqrs.Observability.DashboardTests;

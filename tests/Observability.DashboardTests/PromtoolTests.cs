@@ -1,4 +1,5 @@
 using CrudCqrs.Observability.DashboardTests.Support;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.DashboardTests;
 

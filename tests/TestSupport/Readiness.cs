@@ -1,6 +1,6 @@
 namespace CrudCqrs.TestSupport;
 
-/// <summary>What <see cref="ServiceProcess.StartAsync"/> waits for before it returns.</summary>
+/// <summary>What <see cref="ServiceProcess.StartAsync(ServiceOptions?)"/> waits for before it returns.</summary>
 public enum Readiness
 {
     /// <summary>Nothing: for tests of a start that must fail.</summary>

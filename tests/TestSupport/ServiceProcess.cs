@@ -1,25 +1,18 @@
-using System.Diagnostics;
 using System.Net;
-using System.Runtime.InteropServices;
 
 namespace CrudCqrs.TestSupport;
 
 /// <summary>
 /// The built service as its own process on real Kestrel, as operators run it:
-/// <c>dotnet CrudCqrs.Api.dll</c> on a free loopback port, in a temp directory of its own, with
-/// stdout and stderr captured line by line. Stopped with SIGTERM (then killed) on dispose.
+/// <c>dotnet CrudCqrs.Api.dll</c> on a free loopback port, in a temp directory of its own, started
+/// through <see cref="ChildProcess"/> (output captured line by line). Stopped with SIGTERM (then
+/// killed) on dispose.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
-    private const int SigKill = 9;
+    private readonly ChildProcess _process;
 
-    private readonly Process _process;
-    private readonly List<string> _stdout = [];
-    private readonly List<string> _stderr = [];
-    private readonly List<string> _output = [];
-
-    private ServiceProcess(Process process, string directory, string databasePath, int port)
+    private ServiceProcess(ChildProcess process, string directory, string databasePath, int port)
     {
         _process = process;
         DirectoryPath = directory;
@@ -27,10 +20,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Client = CreateClient();
-        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
 
     public int Port { get; }
@@ -45,12 +34,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>A plain client on <see cref="BaseAddress"/>.</summary>
     public HttpClient Client { get; }
 
-    public IReadOnlyList<string> Stdout => Snapshot(_stdout);
+    public IReadOnlyList<string> Stdout => _process.Stdout;
 
-    public IReadOnlyList<string> Stderr => Snapshot(_stderr);
+    public IReadOnlyList<string> Stderr => _process.Stderr;
 
     /// <summary>Both streams, in the order the lines arrived.</summary>
-    public IReadOnlyList<string> Output => Snapshot(_output);
+    public IReadOnlyList<string> Output => _process.Output;
 
     public bool HasExited => _process.HasExited;
 
@@ -60,6 +49,25 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, Readiness waitFor = Readiness.Ready) =>
         StartAsync(new ServiceOptions { Settings = settings, WaitFor = waitFor });
 
+    /// <summary>
+    /// The service on <paramref name="databasePath"/> with telemetry off and text logs at Warning,
+    /// for tests about the API rather than its telemetry; <paramref name="settings"/> go on top.
+    /// </summary>
+    public static Task<ServiceProcess> StartQuietAsync(string databasePath, params (string Key, string Value)[] settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Observability__Enabled"] = "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__Format"] = "text",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        return StartAsync(new ServiceOptions { DatabasePath = databasePath, Settings = all });
+    }
+
     public static async Task<ServiceProcess> StartAsync(ServiceOptions? options = null)
     {
         options ??= new ServiceOptions();
@@ -68,22 +76,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         var databasePath = options.DatabasePath ?? Path.Combine(directory, "crudcqrs.db");
         var port = FreePort.Next();
 
-        var start = new ProcessStartInfo(ApiAssembly.DotnetHost)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ApiAssembly.Path);
-        foreach (var argument in options.Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        var settings = new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = options.Environment,
-            ["ASPNETCORE_URLS"] = BaseAddressFor(port),
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["ConnectionStrings__Sqlite"] = $"Data Source={databasePath}",
             // Outside Development the service insists on an explicit choice; tests of
             // authentication set their own.
@@ -98,21 +94,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         foreach (var (key, value) in options.Settings)
         {
-            settings[key] = value;
-        }
-        foreach (var (key, value) in settings)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(key);
-            }
-            else
-            {
-                start.Environment[key] = value;
-            }
+            environment[key] = value;
         }
 
-        var service = new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), directory, databasePath, port);
+        var process = ChildProcess.Start(ApiAssembly.DotnetHost, [ApiAssembly.Path, .. options.Arguments], directory, environment, name: "The service");
+        var service = new ServiceProcess(process, directory, databasePath, port);
         try
         {
             if (options.WaitFor != Readiness.None)
@@ -145,75 +131,27 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The last lines of output, to explain a failure.</summary>
-    public string OutputTail(int lines = 40) => string.Join('\n', Output.TakeLast(lines));
+    public string OutputTail(int lines = 40) => _process.Tail(lines);
 
-    public async Task WaitUntilAsync(Readiness readiness, TimeSpan timeout)
+    public Task WaitUntilAsync(Readiness readiness, TimeSpan timeout)
     {
         var path = readiness == Readiness.Ready ? "/health/ready" : "/health/live";
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        return _process.WaitUntilAsync($"{BaseAddress} to answer {path} with 200", async () =>
         {
-            if (_process.HasExited)
-            {
-                _process.WaitForExit();
-                throw new InvalidOperationException($"The service exited with {_process.ExitCode} during start:\n{OutputTail()}");
-            }
-            try
-            {
-                using var response = await Client.GetAsync(path);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"The service at {BaseAddress} did not answer {path} within {timeout}:\n{OutputTail()}");
+            using var response = await Client.GetAsync(path);
+            return response.StatusCode == HttpStatusCode.OK;
+        }, timeout);
     }
 
     /// <summary>SIGTERM, as an orchestrator stops a container; killed if it has not exited within <paramref name="timeout"/>.</summary>
     /// <returns>The exit code.</returns>
-    public async Task<int> StopAsync(TimeSpan timeout)
-    {
-        if (!_process.HasExited)
-        {
-            Signal(_process.Id, SigTerm);
-            using var cancel = new CancellationTokenSource(timeout);
-            try
-            {
-                await _process.WaitForExitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Kill();
-            }
-        }
-        _process.WaitForExit(); // drains the redirected streams
-        return _process.ExitCode;
-    }
+    public Task<int> StopAsync(TimeSpan timeout) => _process.StopAsync(timeout);
 
     /// <summary>SIGKILL: the process dies at once, with no shutdown of any kind.</summary>
-    public void Kill()
-    {
-        if (!_process.HasExited)
-        {
-            Signal(_process.Id, SigKill);
-            _process.WaitForExit();
-        }
-    }
+    public void Kill() => _process.Kill();
 
-    /// <summary>Waits for the process to end on its own (a start that must fail).</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancel.Token);
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
+    /// <summary>Waits for the process to end on its own (a start that must fail); a <see cref="TimeoutException"/> with its output if it does not.</summary>
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     public async ValueTask DisposeAsync()
     {
@@ -226,7 +164,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             // Never started or already reaped.
         }
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(DirectoryPath, recursive: true);
@@ -236,38 +174,4 @@ public sealed class ServiceProcess : IAsyncDisposable
             // A file still held open; the temp folder is cleaned by the OS eventually.
         }
     }
-
-    private static string BaseAddressFor(int port) => $"http://127.0.0.1:{port}";
-
-    private void Append(List<string> stream, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_output)
-        {
-            stream.Add(line);
-            _output.Add(line);
-        }
-    }
-
-    private IReadOnlyList<string> Snapshot(List<string> lines)
-    {
-        lock (_output)
-        {
-            return [.. lines];
-        }
-    }
-
-    private static void Signal(int processId, int signal)
-    {
-        if (SendSignal(processId, signal) != 0 && !Process.GetProcessById(processId).HasExited)
-        {
-            throw new InvalidOperationException($"kill({processId}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int processId, int signal);
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests.Browser;
 
@@ -27,7 +27,7 @@ public sealed class SwaggerUiBrowserTests : IDisposable
         }
 
         // Production, as operators run it; the UI is off there unless asked for.
-        await using var api = await ApiProcesses.StartAsync(Path.Combine(_directory, "browser.db"), ("OpenApi__Enabled", "true"));
+        await using var api = await ServiceProcess.StartQuietAsync(Path.Combine(_directory, "browser.db"), ("OpenApi__Enabled", "true"));
         var dom = await DumpRenderedDomAsync(new Uri(api.BaseAddress, "/swagger/index.html"));
 
         Assert.Contains("CrudCqrs API", dom);
@@ -43,29 +43,17 @@ public sealed class SwaggerUiBrowserTests : IDisposable
 
     private async Task<string> DumpRenderedDomAsync(Uri page)
     {
-        var start = new ProcessStartInfo(ChromiumPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         // The flags keep Chromium off the network this machine does not have, and let it run as root.
-        foreach (var argument in new[]
-        {
+        await using var browser = ChildProcess.Start(ChromiumPath,
+        [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             $"--user-data-dir={Path.Combine(_directory, "profile")}",
             "--virtual-time-budget=20000", "--dump-dom", page.ToString(),
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var browser = Process.Start(start)!;
-        var stderr = browser.StandardError.ReadToEndAsync();
-        var dom = await browser.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await browser.WaitForExitAsync(timeout.Token);
-        Assert.True(dom.Length > 0, "Chromium printed no DOM: " + await stderr);
+        ], _directory);
+        await browser.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        var dom = string.Join('\n', browser.Stdout);
+        Assert.True(dom.Length > 0, "Chromium printed no DOM: " + string.Join('\n', browser.Stderr));
         return dom;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrudCqrs.Api.FunctionalTests.Infrastructure;
 
@@ -11,6 +12,9 @@ namespace CrudCqrs.Api.FunctionalTests.Infrastructure;
 public sealed class RemoteAddressFilter : IStartupFilter
 {
     public const string Header = "X-Test-Remote-Address";
+
+    /// <summary>The registration, as an in-memory host's service configuration.</summary>
+    public static void Register(IServiceCollection services) => services.AddSingleton<IStartupFilter, RemoteAddressFilter>();
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {

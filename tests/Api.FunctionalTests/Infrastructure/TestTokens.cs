@@ -13,6 +13,14 @@ public static class TestTokens
     public const string Audience = "crudcqrs-api";
     public const string ReadWrite = "resources:read resources:write";
 
+    /// <summary>The host settings that make the service accept these tokens: <c>Auth__Mode=Jwt</c> with the test key and issuer.</summary>
+    public static IReadOnlyDictionary<string, string?> HostSettings { get; } = new Dictionary<string, string?>
+    {
+        ["Auth:Mode"] = "Jwt",
+        ["Auth:SigningKey"] = SigningKey,
+        ["Auth:Issuer"] = Issuer,
+    };
+
     /// <summary>A client-credentials token: no <c>sub</c>, the client in <c>client_id</c> (or <c>azp</c>).</summary>
     public static string MintForClient(string clientId, string claim = "client_id", string? scope = ReadWrite) =>
         Mint(scope, subject: null, claims: new Dictionary<string, object> { [claim] = clientId });

@@ -18,7 +18,7 @@ public sealed class GeneratedClientFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _service = await ApiProcesses.StartAsync(Path.Combine(Path.GetTempPath(), "crudcqrs-functional", $"kiota-{Guid.NewGuid():N}.db"));
+        _service = await ServiceProcess.StartQuietAsync(Path.Combine(Path.GetTempPath(), "crudcqrs-functional", $"kiota-{Guid.NewGuid():N}.db"));
         _http = _service.CreateClient(new ServerErrorGuard());
         var adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: _http)
         {

@@ -11,7 +11,7 @@ namespace CrudCqrs.Api.FunctionalTests.OpenApi;
 /// (docs/openapi.json) must be what the code serves, and the document must describe every
 /// answer as the service sends it.
 /// </summary>
-public sealed class OpenApiDocumentTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class OpenApiDocumentTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     public const string RegenerateCommand = "dotnet build src/Api -p:WriteOpenApi=true";
 

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests.Resources;
 
-public sealed class CreateResourceTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class CreateResourceTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     private readonly HttpClient _client = factory.CreateGuardedClient();
 

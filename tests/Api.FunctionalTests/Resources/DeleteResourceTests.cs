@@ -1,9 +1,10 @@
 using System.Net;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests.Resources;
 
-public sealed class DeleteResourceTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class DeleteResourceTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     private readonly HttpClient _client = factory.CreateGuardedClient();
 

@@ -1,9 +1,10 @@
 using System.Net;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests.Resources;
 
-public sealed class GetResourceTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class GetResourceTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     private readonly HttpClient _client = factory.CreateGuardedClient();
 

@@ -1,10 +1,11 @@
 using System.Net;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests.Resources;
 
 /// <summary>The <c>Idempotency-Key</c> contract of API.md on the real pipeline and SQLite store.</summary>
-public sealed class IdempotencyKeyTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class IdempotencyKeyTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     private const string Header = "Idempotency-Key";
     private readonly HttpClient _client = factory.CreateGuardedClient();

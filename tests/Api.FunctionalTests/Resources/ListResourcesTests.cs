@@ -2,10 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests.Resources;
 
-public sealed class ListResourcesTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class ListResourcesTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     private readonly HttpClient _client = factory.CreateGuardedClient();
 

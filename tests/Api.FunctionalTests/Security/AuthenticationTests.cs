@@ -8,7 +8,7 @@ namespace CrudCqrs.Api.FunctionalTests.Security;
 /// problem details with <c>WWW-Authenticate: Bearer</c>, a token without the scope gets 403, and
 /// none of them changes the store.
 /// </summary>
-public sealed class AuthenticationTests(JwtApiFactory factory) : IClassFixture<JwtApiFactory>
+public sealed class AuthenticationTests(JwtService factory) : IClassFixture<JwtService>
 {
     private readonly HttpClient _admin = factory.ClientWith(TestTokens.Mint());
 

@@ -8,7 +8,7 @@ namespace CrudCqrs.Api.FunctionalTests.Security;
 /// client can neither replay nor block another's <c>Idempotency-Key</c>; a token that names no
 /// caller at all is refused.
 /// </summary>
-public sealed class CallerIdentityTests(JwtApiFactory factory) : IClassFixture<JwtApiFactory>
+public sealed class CallerIdentityTests(JwtService factory) : IClassFixture<JwtService>
 {
     private const string Header = "Idempotency-Key";
 

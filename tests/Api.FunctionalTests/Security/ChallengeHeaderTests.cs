@@ -6,7 +6,7 @@ namespace CrudCqrs.Api.FunctionalTests.Security;
 /// Signed tokens whose claims hold what a header cannot (CR, LF, non-ASCII, quotes, kilobytes):
 /// never a 5xx, and <c>WWW-Authenticate</c> is one of a few fixed values that repeat nothing of the token.
 /// </summary>
-public sealed class ChallengeHeaderTests(JwtApiFactory factory) : IClassFixture<JwtApiFactory>
+public sealed class ChallengeHeaderTests(JwtService factory) : IClassFixture<JwtService>
 {
     private static readonly string Long = new('x', 8 * 1024);
 

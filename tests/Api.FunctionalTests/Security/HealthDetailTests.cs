@@ -5,7 +5,7 @@ using CrudCqrs.Api.FunctionalTests.Infrastructure;
 namespace CrudCqrs.Api.FunctionalTests.Security;
 
 /// <summary>Probes from anywhere get the status code; only local or authenticated callers get the checks' details.</summary>
-public sealed class HealthDetailTests(JwtApiFactory factory) : IClassFixture<JwtApiFactory>
+public sealed class HealthDetailTests(JwtService factory) : IClassFixture<JwtService>
 {
     private const string Stranger = "203.0.113.7";
 

@@ -16,7 +16,7 @@ public sealed class ProductionSurfaceTests : IDisposable
     [Fact]
     public async Task Production_with_tokens_hides_the_server_and_the_document_and_logs_refusals_once_per_reason()
     {
-        await using var service = await ApiProcesses.StartAsync(Path.Combine(_directory, "api.db"),
+        await using var service = await ServiceProcess.StartQuietAsync(Path.Combine(_directory, "api.db"),
             ("Auth__Mode", "Jwt"), ("Auth__SigningKey", TestTokens.SigningKey), ("Auth__Issuer", TestTokens.Issuer));
         using var client = service.CreateClient(new ServerErrorGuard());
 
@@ -59,7 +59,7 @@ public sealed class ProductionSurfaceTests : IDisposable
     [Fact]
     public async Task With_OpenApi_enabled_the_document_and_ui_are_served_the_same_to_every_caller()
     {
-        await using var service = await ApiProcesses.StartAsync(Path.Combine(_directory, "api.db"), ("OpenApi__Enabled", "true"));
+        await using var service = await ServiceProcess.StartQuietAsync(Path.Combine(_directory, "api.db"), ("OpenApi__Enabled", "true"));
         using var client = service.CreateClient(new ServerErrorGuard());
 
         var first = await client.FetchAsync("/swagger/v1/swagger.json");

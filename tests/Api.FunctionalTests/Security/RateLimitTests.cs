@@ -1,23 +1,9 @@
 using System.Net;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CrudCqrs.Api.FunctionalTests.Security;
 
-/// <summary>Tight limits so a short burst crosses them: 2 writes/s (burst 4) and 5 reads/s (burst 10) per client.</summary>
-public sealed class LimitedApiFactory : ApiFactory
-{
-    protected override void Configure(IWebHostBuilder builder)
-    {
-        builder.UseSetting("RateLimit:Enabled", "true");
-        builder.UseSetting("RateLimit:WritesPerSecond", "2");
-        builder.UseSetting("RateLimit:ReadsPerSecond", "5");
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, RemoteAddressFilter>());
-    }
-}
-
-public sealed class RateLimitTests(LimitedApiFactory factory) : IClassFixture<LimitedApiFactory>
+public sealed class RateLimitTests(LimitedService factory) : IClassFixture<LimitedService>
 {
     [Fact]
     public async Task A_write_burst_past_the_bucket_gets_429_problems_with_retry_after_and_refused_writes_store_nothing()

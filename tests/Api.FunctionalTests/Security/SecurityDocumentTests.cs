@@ -1,10 +1,11 @@
 using System.Text.Json;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Api.FunctionalTests.Security;
 
 /// <summary>The OpenAPI document tells Swagger UI (and generated clients) which token and scope each operation needs.</summary>
-public sealed class SecurityDocumentTests(ApiFactory factory) : IClassFixture<ApiFactory>
+public sealed class SecurityDocumentTests(InMemoryService factory) : IClassFixture<InMemoryService>
 {
     [Fact]
     public async Task Bearer_scheme_is_declared_and_every_api_operation_requires_its_scope_and_documents_401_403_429()

@@ -42,7 +42,7 @@ public sealed class StartupRefusalTests
         {
             exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(60));
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
             Assert.Fail($"{why}: still running after 60 s, it did not refuse:\n{service.OutputTail()}");
             return;
@@ -61,7 +61,7 @@ public sealed class StartupRefusalTests
         var directory = Directory.CreateTempSubdirectory("crudcqrs-auth-none-").FullName;
         try
         {
-            await using var service = await ApiProcesses.StartAsync(Path.Combine(directory, "api.db"), ("Auth__Mode", "None"));
+            await using var service = await ServiceProcess.StartQuietAsync(Path.Combine(directory, "api.db"), ("Auth__Mode", "None"));
             var client = service.CreateClient(new ServerErrorGuard());
             var created = await client.CreateAsync("anyone may write");
             Assert.Equal(created.Id, (await client.GetResourceAsync(created.Id)).Resource.Id);

@@ -1,21 +1,8 @@
 using System.Net;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
 using CrudCqrs.TestSupport;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CrudCqrs.Api.FunctionalTests.Security;
-
-/// <summary>The app with tokens checked against an OpenID Connect authority (Development, so plain http may serve its metadata).</summary>
-public sealed class AuthorityApiFactory(string authority) : ApiFactory
-{
-    protected override void Configure(IWebHostBuilder builder)
-    {
-        builder.UseSetting("Auth:Mode", "Jwt");
-        builder.UseSetting("Auth:Authority", authority);
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, RemoteAddressFilter>());
-    }
-}
 
 /// <summary>
 /// Readiness tells the truth about tokens: while the authority's signing keys cannot be fetched,
@@ -24,11 +11,16 @@ public sealed class AuthorityApiFactory(string authority) : ApiFactory
 /// </summary>
 public sealed class TokenMetadataHealthTests
 {
+    /// <summary>The in-memory host with tokens checked against an OpenID Connect authority (Development, so plain http may serve its metadata).</summary>
+    private static InMemoryService WithAuthority(string authority) => InMemoryService.Create(
+        new Dictionary<string, string?> { ["Auth:Mode"] = "Jwt", ["Auth:Authority"] = authority },
+        RemoteAddressFilter.Register);
+
     [Fact]
     public async Task An_unreachable_authority_makes_readiness_degraded_with_the_reason()
     {
         var closed = $"http://127.0.0.1:{FreePort.Next()}";
-        await using var factory = new AuthorityApiFactory(closed);
+        await using var factory = WithAuthority(closed);
         var client = factory.CreateGuardedClient();
 
         var ready = await client.FetchAsync("/health/ready");
@@ -44,7 +36,7 @@ public sealed class TokenMetadataHealthTests
     public async Task The_reason_names_the_authority_without_its_credentials_or_query()
     {
         var port = FreePort.Next();
-        await using var factory = new AuthorityApiFactory($"http://operator:hunter2-secret@127.0.0.1:{port}/realm?token=hunter2-secret");
+        await using var factory = WithAuthority($"http://operator:hunter2-secret@127.0.0.1:{port}/realm?token=hunter2-secret");
         var client = factory.CreateGuardedClient();
 
         var description = (await client.FetchAsync("/health/ready")).Json.GetProperty("checks").GetProperty("token-metadata").GetProperty("description").GetString()!;
@@ -58,7 +50,7 @@ public sealed class TokenMetadataHealthTests
     public async Task A_failing_authority_is_not_asked_on_every_probe_and_strangers_see_only_the_status()
     {
         using var issuer = new MetadataServer { Failing = true };
-        await using var factory = new AuthorityApiFactory(issuer.Authority);
+        await using var factory = WithAuthority(issuer.Authority);
         var client = factory.CreateGuardedClient();
         client.DefaultRequestHeaders.Add(RemoteAddressFilter.Header, "203.0.113.9");
 
@@ -77,7 +69,7 @@ public sealed class TokenMetadataHealthTests
     public async Task Tokens_arriving_while_the_authority_is_down_do_not_each_ask_it_again()
     {
         using var issuer = new MetadataServer { Failing = true };
-        await using var factory = new AuthorityApiFactory(issuer.Authority);
+        await using var factory = WithAuthority(issuer.Authority);
         var client = factory.CreateGuardedClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Mint(issuer: issuer.Authority, credentials: issuer.Credentials));
 
@@ -95,7 +87,7 @@ public sealed class TokenMetadataHealthTests
     public async Task A_reachable_authority_makes_readiness_healthy_and_its_tokens_are_accepted()
     {
         using var issuer = new MetadataServer();
-        await using var factory = new AuthorityApiFactory(issuer.Authority);
+        await using var factory = WithAuthority(issuer.Authority);
         var client = factory.CreateGuardedClient();
 
         var ready = await client.FetchAsync("/health/ready");

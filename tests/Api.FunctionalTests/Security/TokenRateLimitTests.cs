@@ -1,21 +1,9 @@
 using System.Net;
 using CrudCqrs.Api.FunctionalTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 
 namespace CrudCqrs.Api.FunctionalTests.Security;
 
-/// <summary>Tokens on and tight write limits (2/s, burst 4): a client is its token's subject.</summary>
-public sealed class LimitedJwtApiFactory : JwtApiFactory
-{
-    protected override void Configure(IWebHostBuilder builder)
-    {
-        base.Configure(builder);
-        builder.UseSetting("RateLimit:Enabled", "true");
-        builder.UseSetting("RateLimit:WritesPerSecond", "2");
-    }
-}
-
-public sealed class TokenRateLimitTests(LimitedJwtApiFactory factory) : IClassFixture<LimitedJwtApiFactory>
+public sealed class TokenRateLimitTests(LimitedJwtService factory) : IClassFixture<LimitedJwtService>
 {
     private const string SharedAddress = "192.0.2.44";
 

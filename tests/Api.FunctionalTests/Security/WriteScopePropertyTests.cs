@@ -7,7 +7,7 @@ namespace CrudCqrs.Api.FunctionalTests.Security;
 /// Property: with authentication on, no write (create, update, delete; any body, id, query or
 /// header) answers 2xx unless the token grants <c>resources:write</c>, and the store never changes.
 /// </summary>
-public sealed class WriteScopePropertyTests(JwtApiFactory factory) : IClassFixture<JwtApiFactory>
+public sealed class WriteScopePropertyTests(JwtService factory) : IClassFixture<JwtService>
 {
     private static readonly Gen<string?> TokensWithoutWrite = Gen.OneOf<string?>(
         null,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.DashboardTests.Support;
 
@@ -42,16 +43,24 @@ public sealed partial class AlertmanagerServer : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var config = Path.Combine(directory, "alertmanager.yml");
         File.WriteAllText(config, ForTest(File.ReadAllText(Repo.AlertmanagerConfig), receiver.Port));
-        var port = TestSupport.FreePort.Next();
-        var process = new ChildProcess(binary,
+        var port = FreePort.Next();
+        var process = ChildProcess.Start(binary,
         [
             "--config.file=" + config,
             "--storage.path=" + Path.Combine(directory, "data"),
             "--web.listen-address=127.0.0.1:" + port,
             "--cluster.listen-address=", // a single instance: no gossip port
-        ], directory);
+        ], directory, name: "Alertmanager");
         var server = new AlertmanagerServer(process, directory, port);
-        await server.WaitAsync("Alertmanager ready", async () => (await server.Http.GetAsync("/-/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForHttpAsync(new Uri(server.Http.BaseAddress!, "/-/ready"), TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
     }
 
@@ -80,7 +89,7 @@ public sealed partial class AlertmanagerServer : IAsyncDisposable
     }
 
     public Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout) =>
-        _process.WaitUntilAsync("Alertmanager", what, condition, timeout);
+        _process.WaitUntilAsync(what, condition, timeout);
 
     private static int Seconds(string duration)
     {
@@ -90,10 +99,10 @@ public sealed partial class AlertmanagerServer : IAsyncDisposable
         return match.Groups["unit"].Value switch { "s" => value, "m" => value * 60, "h" => value * 3600, _ => value * 86400 };
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -102,7 +111,6 @@ public sealed partial class AlertmanagerServer : IAsyncDisposable
         {
             // best effort
         }
-        return ValueTask.CompletedTask;
     }
 
     [GeneratedRegex(@"(?<indent>^[ \t]*-?[ \t]*)url:[ \t]*\S+/(?<receiver>page|ticket)\b", RegexOptions.Multiline)]

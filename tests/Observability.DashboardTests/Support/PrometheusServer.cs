@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.DashboardTests.Support;
 
@@ -56,16 +57,24 @@ public sealed partial class PrometheusServer : IAsyncDisposable
                 static_configs:
                   - targets: [{string.Join(", ", scrapePorts.Select(port => $"\"127.0.0.1:{port}\""))}]
             """);
-        var port = TestSupport.FreePort.Next();
-        var process = new ChildProcess(binary,
+        var port = FreePort.Next();
+        var process = ChildProcess.Start(binary,
         [
             "--config.file=" + config,
             "--storage.tsdb.path=" + Path.Combine(directory, "data"),
             "--web.listen-address=127.0.0.1:" + port,
             "--enable-feature=exemplar-storage",
-        ], directory);
+        ], directory, name: "Prometheus");
         var server = new PrometheusServer(process, directory, port);
-        await server.WaitAsync("Prometheus ready", async () => (await server.Http.GetAsync("/-/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForHttpAsync(new Uri(server.Http.BaseAddress!, "/-/ready"), TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
         return server;
     }
 
@@ -133,7 +142,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
 
     /// <summary>Waits for <paramref name="condition"/>; on timeout, the message shows the <paramref name="diagnostics"/> queries' results.</summary>
     public Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout, params string[] diagnostics) =>
-        _process.WaitUntilAsync("Prometheus", what, condition, timeout, async () =>
+        _process.WaitUntilAsync(what, condition, timeout, async () =>
         {
             var results = new List<string>();
             foreach (var query in diagnostics)
@@ -151,10 +160,10 @@ public sealed partial class PrometheusServer : IAsyncDisposable
         _ => double.Parse(text, CultureInfo.InvariantCulture),
     };
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -163,7 +172,6 @@ public sealed partial class PrometheusServer : IAsyncDisposable
         {
             // best effort
         }
-        return ValueTask.CompletedTask;
     }
 
     [GeneratedRegex(@"(?<indent>^[ \t]*)for:[ \t]*\S+", RegexOptions.Multiline)]

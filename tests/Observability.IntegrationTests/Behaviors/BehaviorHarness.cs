@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

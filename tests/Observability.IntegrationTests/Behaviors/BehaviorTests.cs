@@ -8,6 +8,7 @@ using CrudCqrs.Application.Resources.DeleteResource;
 using CrudCqrs.Application.Resources.GetResource;
 using CrudCqrs.Application.Resources.SearchResources;
 using CrudCqrs.Domain.Resources;
+using CrudCqrs.TestSupport;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.Extensions.Logging;
@@ -118,7 +119,7 @@ public sealed class TracingBehaviorTests : IDisposable
 
         var span = Assert.Single(_harness.OwnSpans, s => s.Source.Name == CrudTelemetry.SourceName);
         Assert.Equal("ping", span.DisplayName);
-        Assert.Equal(1, Support.ObservedApp.Sum(_harness.CollectMetrics(), "crud.operation.count", ("operation.type", "other"), ("status", "success")));
+        Assert.Equal(1, MetricTotals.Sum(_harness.CollectMetrics(), "crud.operation.count", ("operation.type", "other"), ("status", "success")));
     }
 
     public void Dispose() => _harness.Dispose();
@@ -144,9 +145,9 @@ public sealed class MetricsBehaviorTests : IDisposable
 
         var metrics = _harness.CollectMetrics();
         (string, object)[] success = [("operation.type", "create"), ("db.type", "sqlite"), ("status", "success")];
-        Assert.Equal(3, Support.ObservedApp.Sum(metrics, "crud.operation.duration", success));
-        Assert.Equal(3, Support.ObservedApp.Sum(metrics, "crud.operation.count", success));
-        Assert.Equal(0, Support.ObservedApp.Sum(metrics, "crud.operation.errors"));
+        Assert.Equal(3, MetricTotals.Sum(metrics, "crud.operation.duration", success));
+        Assert.Equal(3, MetricTotals.Sum(metrics, "crud.operation.count", success));
+        Assert.Equal(0, MetricTotals.Sum(metrics, "crud.operation.errors"));
         var duration = metrics.Single(m => m.Name == "crud.operation.duration");
         Assert.Equal("s", duration.Unit);
     }
@@ -167,9 +168,9 @@ public sealed class MetricsBehaviorTests : IDisposable
             }, ct), CancellationToken.None);
 
         var metrics = _harness.CollectMetrics();
-        Assert.Equal(1, Support.ObservedApp.Sum(metrics, "crud.operation.errors", ("operation.type", "create"), ("error.type", "validation")));
-        Assert.Equal(1, Support.ObservedApp.Sum(metrics, "crud.operation.count", ("operation.type", "create"), ("status", "error"), ("error.type", "validation")));
-        Assert.Equal(1, Support.ObservedApp.Sum(metrics, "crud.operation.duration", ("operation.type", "create"), ("status", "error")));
+        Assert.Equal(1, MetricTotals.Sum(metrics, "crud.operation.errors", ("operation.type", "create"), ("error.type", "validation")));
+        Assert.Equal(1, MetricTotals.Sum(metrics, "crud.operation.count", ("operation.type", "create"), ("status", "error"), ("error.type", "validation")));
+        Assert.Equal(1, MetricTotals.Sum(metrics, "crud.operation.duration", ("operation.type", "create"), ("status", "error")));
         // The resource total is the store's own count, read at collection (PipelinePropertyTests), never moved by a behavior.
         Assert.DoesNotContain(metrics, m => m.Name == "crud.resources.total");
         var cascade = metrics.Single(m => m.Name == "crud.cascade.delete.count").MetricPoints.Single();

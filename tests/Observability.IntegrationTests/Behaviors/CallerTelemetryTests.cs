@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -16,22 +16,19 @@ public sealed class CallerTelemetryTests
 {
     private const string Key = "observability-tests-only: a 32+ byte HMAC key";
 
-    private sealed class JwtApp(bool recordSearchText, bool protectMetrics) : ObservedApp
+    private static InMemoryService JwtApp(bool recordSearchText, bool protectMetrics) => InMemoryService.Create(new Dictionary<string, string?>
     {
-        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["Auth:Mode"] = "Jwt",
-            ["Auth:SigningKey"] = Key,
-            ["Auth:ProtectMetrics"] = protectMetrics ? "true" : "false",
-            ["Observability:RecordSearchText"] = recordSearchText ? "true" : "false",
-            ["Observability:PrometheusEndpoint"] = "true",
-        };
-    }
+        ["Auth:Mode"] = "Jwt",
+        ["Auth:SigningKey"] = Key,
+        ["Auth:ProtectMetrics"] = protectMetrics ? "true" : "false",
+        ["Observability:RecordSearchText"] = recordSearchText ? "true" : "false",
+        ["Observability:PrometheusEndpoint"] = "true",
+    }, captureTelemetry: true);
 
     [Fact]
     public async Task The_callers_subject_is_on_the_operation_span_and_its_log_lines_and_search_text_is_not()
     {
-        await using var app = new JwtApp(recordSearchText: false, protectMetrics: false);
+        await using var app = JwtApp(recordSearchText: false, protectMetrics: false);
         var client = ClientWith(app, Token("carol"));
 
         var search = await client.GetAsync("/api/search?q=secret+name");
@@ -66,7 +63,7 @@ public sealed class CallerTelemetryTests
     [Fact]
     public async Task Search_text_is_recorded_when_the_setting_allows_it()
     {
-        await using var app = new JwtApp(recordSearchText: true, protectMetrics: false);
+        await using var app = JwtApp(recordSearchText: true, protectMetrics: false);
         Assert.Equal(HttpStatusCode.OK, (await ClientWith(app, Token("dave")).GetAsync("/api/search?q=front")).StatusCode);
         Assert.Equal("front", Assert.Single(app.Spans.Snapshot(), s => s.DisplayName == "search_resources").GetTagItem("search.query"));
     }
@@ -76,7 +73,7 @@ public sealed class CallerTelemetryTests
     [InlineData(true, HttpStatusCode.Unauthorized)]
     public async Task Metrics_stay_open_unless_protected_and_then_take_any_valid_token(bool protect, HttpStatusCode anonymous)
     {
-        await using var app = new JwtApp(recordSearchText: false, protectMetrics: protect);
+        await using var app = JwtApp(recordSearchText: false, protectMetrics: protect);
         var withoutToken = await ClientWith(app, null).GetAsync("/metrics");
         Assert.Equal(anonymous, withoutToken.StatusCode);
         if (protect)
@@ -87,7 +84,7 @@ public sealed class CallerTelemetryTests
         Assert.Equal(HttpStatusCode.OK, (await ClientWith(app, Token("prometheus", scope: null)).GetAsync("/metrics")).StatusCode);
     }
 
-    private static HttpClient ClientWith(ObservedApp app, string? token)
+    private static HttpClient ClientWith(InMemoryService app, string? token)
     {
         var client = app.CreateClient();
         if (token is not null)

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.IntegrationTests.Export;
 
@@ -13,16 +13,13 @@ public sealed class CallerSamplingTests
 {
     private const string CallerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
 
-    private sealed class SampledAt(string rate, string? trustCallers) : ObservedApp
+    private static InMemoryService SampledAt(string rate, string? trustCallers) => InMemoryService.Create(new Dictionary<string, string?>
     {
-        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["Observability:TracesSampleRate"] = rate,
-            ["Observability:TrustCallerSampling"] = trustCallers,
-        };
-    }
+        ["Observability:TracesSampleRate"] = rate,
+        ["Observability:TrustCallerSampling"] = trustCallers,
+    }, captureTelemetry: true);
 
-    private static async Task<HttpResponseMessage> CreateWithTraceparentAsync(ObservedApp app, string flags)
+    private static async Task<HttpResponseMessage> CreateWithTraceparentAsync(InMemoryService app, string flags)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/resources") { Content = JsonContent.Create(new { name = "traced?" }) };
         request.Headers.Add("traceparent", $"00-{CallerTrace}-00f067aa0ba902b7-{flags}");
@@ -34,7 +31,7 @@ public sealed class CallerSamplingTests
     [Fact]
     public async Task An_untrusted_callers_sampled_flag_does_not_force_a_trace_at_rate_zero()
     {
-        await using var app = new SampledAt("0", trustCallers: null);
+        await using var app = SampledAt("0", trustCallers: null);
         await CreateWithTraceparentAsync(app, "01");
         Assert.DoesNotContain(app.Spans.Snapshot(), span => span.TraceId.ToHexString() == CallerTrace && span.Recorded);
     }
@@ -42,7 +39,7 @@ public sealed class CallerSamplingTests
     [Fact]
     public async Task A_trusted_callers_sampled_flag_is_followed_at_rate_zero()
     {
-        await using var app = new SampledAt("0", trustCallers: "true");
+        await using var app = SampledAt("0", trustCallers: "true");
         await CreateWithTraceparentAsync(app, "01");
         Assert.Contains(app.Spans.Snapshot(), span => span.TraceId.ToHexString() == CallerTrace && span.DisplayName == "create_resource");
     }
@@ -50,7 +47,7 @@ public sealed class CallerSamplingTests
     [Fact]
     public async Task At_rate_one_an_untrusted_caller_continues_its_trace_whatever_its_flag()
     {
-        await using var app = new SampledAt("1.0", trustCallers: null);
+        await using var app = SampledAt("1.0", trustCallers: null);
         await CreateWithTraceparentAsync(app, "00");
         Assert.Contains(app.Spans.Snapshot(), span => span.TraceId.ToHexString() == CallerTrace && span.DisplayName == "create_resource");
     }

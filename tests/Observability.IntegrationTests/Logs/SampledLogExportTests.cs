@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -14,27 +14,21 @@ namespace CrudCqrs.Observability.IntegrationTests.Logs;
 /// </summary>
 public sealed class SampledLogExportTests
 {
-    public sealed class NothingSampled : ObservedApp
+    private static InMemoryService NothingSampled() => InMemoryService.Create(new Dictionary<string, string?>
     {
-        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["Observability:TracesSampleRate"] = "0",
-            ["Observability:LogsFollowSampling"] = "true",
-            // So that a caller can sample its trace, below.
-            ["Observability:TrustCallerSampling"] = "true",
-        };
-    }
+        ["Observability:TracesSampleRate"] = "0",
+        ["Observability:LogsFollowSampling"] = "true",
+        // So that a caller can sample its trace, below.
+        ["Observability:TrustCallerSampling"] = "true",
+    }, captureTelemetry: true);
 
     /// <summary>The default: every line is exported, as the SDK does.</summary>
-    public sealed class NothingSampledEveryLogExported : ObservedApp
-    {
-        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Observability:TracesSampleRate"] = "0" };
-    }
+    private static InMemoryService NothingSampledEveryLogExported() => InMemoryService.Create(new Dictionary<string, string?> { ["Observability:TracesSampleRate"] = "0" }, captureTelemetry: true);
 
     [Fact]
     public async Task Lines_of_an_unsampled_request_are_not_exported_refusals_included_but_warnings_are()
     {
-        await using var app = new NothingSampled();
+        await using var app = NothingSampled();
         using var client = app.CreateClient();
 
         var created = await client.PostAsJsonAsync("/api/resources", new { name = "unsampled" });
@@ -69,7 +63,7 @@ public sealed class SampledLogExportTests
     [Fact]
     public async Task By_default_every_line_is_exported_whatever_the_sampling()
     {
-        await using var app = new NothingSampledEveryLogExported();
+        await using var app = NothingSampledEveryLogExported();
         using var client = app.CreateClient();
 
         var created = await client.PostAsJsonAsync("/api/resources", new { name = "unsampled" });
@@ -85,7 +79,7 @@ public sealed class SampledLogExportTests
         ActivityTraceId.CreateFromString(response.Headers.GetValues("X-Trace-Id").Single());
 
     /// <summary>The logging behavior's records and the probe's, once the batch processor has handed at least this many to the exporter.</summary>
-    private static async Task<OpenTelemetry.Logs.LogRecord[]> OperationLinesAsync(ObservedApp app, int expectedAtLeast)
+    private static async Task<OpenTelemetry.Logs.LogRecord[]> OperationLinesAsync(InMemoryService app, int expectedAtLeast)
     {
         OpenTelemetry.Logs.LogRecord[] lines = [];
         for (var attempt = 0; attempt < 100; attempt++)

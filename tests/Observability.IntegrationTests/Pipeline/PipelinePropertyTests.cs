@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CrudCqrs.Application.Diagnostics;
 using CrudCqrs.Infrastructure.Persistence.Sqlite;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 using CsCheck;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +19,8 @@ namespace CrudCqrs.Observability.IntegrationTests.Pipeline;
 /// </summary>
 public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClassFixture<PipelinePropertyTests.App>
 {
-    public sealed class App : ObservedApp;
+    /// <summary>The in-memory host with telemetry captured, shared by the whole property run.</summary>
+    public sealed class App() : InMemoryService(new Dictionary<string, string?>(), captureTelemetry: true);
 
     public abstract record Op;
     public sealed record Create(string Name, int[] DependencyPicks) : Op;
@@ -278,7 +279,7 @@ public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClas
 
     private static async Task CheckMetricsAsync(HttpClient client, IReadOnlyList<OpenTelemetry.Metrics.MetricSnapshot> before, IReadOnlyList<OpenTelemetry.Metrics.MetricSnapshot> after, List<Outcome> outcomes)
     {
-        long Delta(string name, params (string, object)[] tags) => ObservedApp.Sum(after, name, tags) - ObservedApp.Sum(before, name, tags);
+        long Delta(string name, params (string, object)[] tags) => MetricTotals.Sum(after, name, tags) - MetricTotals.Sum(before, name, tags);
 
         foreach (var group in outcomes.GroupBy(o => (o.OperationType, o.ErrorType)))
         {
@@ -301,7 +302,7 @@ public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClas
 
         // Properties 5, 6: the resource total follows creates and deletes and equals the store; cascades are recorded.
         var stored = await client.GetAsync("/api/resources?limit=1");
-        Assert.Equal(long.Parse(stored.Headers.GetValues("X-Total-Count").Single()), ObservedApp.Sum(after, "crud.resources.total", ("db.type", "sqlite")));
+        Assert.Equal(long.Parse(stored.Headers.GetValues("X-Total-Count").Single()), MetricTotals.Sum(after, "crud.resources.total", ("db.type", "sqlite")));
         var expectedChange = outcomes.Count(o => o.Op is Create && o.ErrorType is null) - outcomes.Sum(o => o.Deleted);
         Assert.Equal(expectedChange, Delta("crud.resources.total"));
         Assert.Equal(outcomes.Count(o => o.Op is Delete { Cascade: true } && o.ErrorType is null), Delta("crud.cascade.delete.count"));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -6,6 +5,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CrudCqrs.TestSupport;
 using Microsoft.Extensions.Logging;
 
 namespace CrudCqrs.Observability.IntegrationTests.Receivers;
@@ -32,9 +32,7 @@ public sealed partial class AspireDashboardReceiver : IAsyncLifetime, IDisposabl
     // The API returns at most `limit` items (default 200); ask for more than the dashboard keeps.
     private const int ReadLimit = 100_000;
 
-    private readonly ConcurrentQueue<string> _output = new();
-    private readonly TaskCompletionSource _endpointsAnnounced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Process? _process;
+    private ChildProcess? _process;
     private string? _tempDirectory;
     private HttpClient? _api;
     private int _disposed;
@@ -58,7 +56,7 @@ public sealed partial class AspireDashboardReceiver : IAsyncLifetime, IDisposabl
     public Uri HttpMetricsEndpoint => new(HttpEndpoint, "v1/metrics");
 
     /// <summary>What the dashboard printed so far, for failure messages.</summary>
-    public string Output => string.Join(Environment.NewLine, _output);
+    public string Output => _process is null ? "" : string.Join(Environment.NewLine, _process.Output);
 
     public async Task InitializeAsync()
     {
@@ -93,25 +91,8 @@ public sealed partial class AspireDashboardReceiver : IAsyncLifetime, IDisposabl
             return;
         }
 
-        AppDomain.CurrentDomain.ProcessExit -= KillOnHostExit;
         _api?.Dispose();
-        if (_process is not null)
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    _process.WaitForExit(5_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-
-            _process.Dispose();
-        }
+        _process?.Dispose();
 
         // The dashboard keeps its SQLite store under TMPDIR, which points here; a killed process
         // cannot clean it up itself.
@@ -270,135 +251,62 @@ public sealed partial class AspireDashboardReceiver : IAsyncLifetime, IDisposabl
     private async Task StartAsync(string executable)
     {
         _tempDirectory = Directory.CreateTempSubdirectory("crudcqrs-aspire-dashboard-").FullName;
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            WorkingDirectory = Path.GetDirectoryName(executable)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
 
         // Settings of the test process that would change what the dashboard does (its own
         // OTLP export, auth, addresses): it gets only the ones below.
-        var inherited = startInfo.Environment.Keys
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(key => key.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)
                 || key.StartsWith("ASPIRE_", StringComparison.OrdinalIgnoreCase)
                 || key.StartsWith("DASHBOARD__", StringComparison.OrdinalIgnoreCase)
                 || key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
                 || key.Equals("DOTNET_URLS", StringComparison.OrdinalIgnoreCase))
-            .ToList();
-        foreach (var key in inherited)
-        {
-            startInfo.Environment.Remove(key);
-        }
+            .ToDictionary(key => key, string? (_) => null);
 
         // Port 0 everywhere: Kestrel binds free ports and the dashboard prints the ones it got,
         // so parallel test runs never race for a port.
-        startInfo.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:0";
-        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = "http://127.0.0.1:0";
+        environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:0";
+        environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = "http://127.0.0.1:0";
         // Frontend, OTLP and the telemetry API without keys or browser tokens. The shortcut sets
         // all three auth modes; the API's is named too because without it the API answers 401.
         if (OtlpApiKey is null)
         {
-            startInfo.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
+            environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
         }
         else
         {
             // The shortcut would also open OTLP; here only the frontend and the API stay open.
-            startInfo.Environment["Dashboard__Frontend__AuthMode"] = "Unsecured";
-            startInfo.Environment["Dashboard__Otlp__AuthMode"] = "ApiKey";
-            startInfo.Environment["Dashboard__Otlp__PrimaryApiKey"] = OtlpApiKey;
+            environment["Dashboard__Frontend__AuthMode"] = "Unsecured";
+            environment["Dashboard__Otlp__AuthMode"] = "ApiKey";
+            environment["Dashboard__Otlp__PrimaryApiKey"] = OtlpApiKey;
         }
-        startInfo.Environment["Dashboard__Api__Enabled"] = "true";
-        startInfo.Environment["Dashboard__Api__AuthMode"] = "Unsecured";
-        startInfo.Environment["Dashboard__Otlp__SuppressUnsecuredTelemetryMessage"] = "true";
-        startInfo.Environment["TMPDIR"] = _tempDirectory;
-        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        environment["Dashboard__Api__Enabled"] = "true";
+        environment["Dashboard__Api__AuthMode"] = "Unsecured";
+        environment["Dashboard__Otlp__SuppressUnsecuredTelemetryMessage"] = "true";
+        environment["TMPDIR"] = _tempDirectory;
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) => OnOutput(line.Data);
-        process.ErrorDataReceived += (_, line) => OnOutput(line.Data);
-        process.Exited += (_, _) => _endpointsAnnounced.TrySetException(new InvalidOperationException("the process exited during start-up"));
-        if (!process.Start())
-        {
-            throw new InvalidOperationException("Process.Start returned false");
-        }
-
-        _process = process;
-        AppDomain.CurrentDomain.ProcessExit += KillOnHostExit;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        await _endpointsAnnounced.Task.WaitAsync(StartTimeout);
+        _process = ChildProcess.Start(executable, [], Path.GetDirectoryName(executable)!, environment, name: "Aspire Dashboard");
+        UiEndpoint = AnnouncedUri(await _process.WaitForLineAsync(UiListeningLine(), StartTimeout));
+        GrpcEndpoint = new Uri(AnnouncedUri(await _process.WaitForLineAsync(GrpcListeningLine(), StartTimeout)).GetLeftPart(UriPartial.Authority));
+        HttpEndpoint = AnnouncedUri(await _process.WaitForLineAsync(HttpListeningLine(), StartTimeout));
 
         _api = new HttpClient { BaseAddress = UiEndpoint, Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilApiAnswersAsync();
+        // Answers 401 when the telemetry API is not enabled.
+        await _process.WaitForHttpAsync(new Uri(UiEndpoint, "api/telemetry/spans?limit=1"), StartTimeout);
     }
 
-    private async Task WaitUntilApiAnswersAsync()
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(StartTimeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            try
-            {
-                using var response = await _api!.GetAsync("api/telemetry/spans?limit=1");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+    private static Uri AnnouncedUri(Match listening) => new(listening.Groups["url"].Value.TrimEnd('/') + "/");
 
-                if (Stopwatch.GetTimestamp() > deadline)
-                {
-                    throw new InvalidOperationException($"GET /api/telemetry/spans answered {(int)response.StatusCode}; is the telemetry API enabled?");
-                }
-            }
-            catch (HttpRequestException) when (Stopwatch.GetTimestamp() <= deadline)
-            {
-            }
+    [GeneratedRegex(@"Now listening on: (?<url>\S+)")]
+    private static partial Regex UiListeningLine();
 
-            await Task.Delay(PollInterval);
-        }
-    }
+    [GeneratedRegex(@"OTLP/gRPC listening on: (?<url>\S+)")]
+    private static partial Regex GrpcListeningLine();
 
-    private void OnOutput(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        if (ListeningLine().Match(line) is { Success: true } match)
-        {
-            var uri = new Uri(match.Groups["url"].Value.TrimEnd('/') + "/");
-            switch (match.Groups["what"].Value)
-            {
-                case "Now":
-                    UiEndpoint ??= uri;
-                    break;
-                case "OTLP/gRPC":
-                    GrpcEndpoint = new Uri(uri.GetLeftPart(UriPartial.Authority));
-                    break;
-                case "OTLP/HTTP":
-                    HttpEndpoint = uri;
-                    break;
-            }
-
-            if (UiEndpoint is not null && GrpcEndpoint is not null && HttpEndpoint is not null)
-            {
-                _endpointsAnnounced.TrySetResult();
-            }
-        }
-    }
-
-    private void KillOnHostExit(object? sender, EventArgs e) => Dispose();
-
-    [GeneratedRegex(@"(?<what>Now|OTLP/gRPC|OTLP/HTTP) listening on: (?<url>\S+)")]
-    private static partial Regex ListeningLine();
+    [GeneratedRegex(@"OTLP/HTTP listening on: (?<url>\S+)")]
+    private static partial Regex HttpListeningLine();
 }
-
 [CollectionDefinition(Name)]
 public sealed class AspireDashboardCollection : ICollectionFixture<AspireDashboardReceiver>
 {

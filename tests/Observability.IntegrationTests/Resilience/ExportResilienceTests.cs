@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -16,15 +16,12 @@ namespace CrudCqrs.Observability.IntegrationTests.Resilience;
 [Collection(ExportListenerCollection.Name)]
 public sealed class ExportResilienceTests
 {
-    private sealed class AppExportingTo(string endpoint, string protocol) : ObservedApp
+    private static InMemoryService AppExportingTo(string endpoint, string protocol) => InMemoryService.Create(new Dictionary<string, string?>
     {
-        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["Observability:OtlpEndpoint"] = endpoint,
-            ["Observability:OtlpProtocol"] = protocol,
-            ["Observability:MetricsExportIntervalMs"] = "500",
-        };
-    }
+        ["Observability:OtlpEndpoint"] = endpoint,
+        ["Observability:OtlpProtocol"] = protocol,
+        ["Observability:MetricsExportIntervalMs"] = "500",
+    }, captureTelemetry: true);
 
     [Theory]
     [InlineData("refused", "grpc")]
@@ -35,7 +32,7 @@ public sealed class ExportResilienceTests
     {
         using var blackHole = new BlackHoleListener();
         var endpoint = collector == "refused" ? $"http://127.0.0.1:{ClosedPort()}" : $"http://127.0.0.1:{blackHole.Port}";
-        await using var app = new AppExportingTo(endpoint, protocol);
+        await using var app = AppExportingTo(endpoint, protocol);
         using var client = app.CreateClient();
 
         // The first request pays for JIT and first-use initialisation, which says nothing about exports.
@@ -65,8 +62,8 @@ public sealed class ExportResilienceTests
         {
             await Task.Delay(500);
             var metrics = app.CollectMetrics();
-            metricFailures = ObservedApp.Sum(metrics, "crud.telemetry.export.failures", ("signal", "metrics"));
-            traceFailures = ObservedApp.Sum(metrics, "crud.telemetry.export.failures", ("signal", "traces"));
+            metricFailures = MetricTotals.Sum(metrics, "crud.telemetry.export.failures", ("signal", "metrics"));
+            traceFailures = MetricTotals.Sum(metrics, "crud.telemetry.export.failures", ("signal", "traces"));
         }
         Assert.True(metricFailures > 0, "metric export failures were not counted");
         Assert.True(traceFailures > 0, "trace export failures were not counted");
@@ -102,7 +99,7 @@ public sealed class ExportResilienceTests
     {
         var port = ClosedPort();
         var endpoint = $"http://127.0.0.1:{port}";
-        await using var app = new AppExportingTo(endpoint, "http/protobuf");
+        await using var app = AppExportingTo(endpoint, "http/protobuf");
         using var client = app.CreateClient();
         var started = DateTimeOffset.UtcNow;
         (await client.PostAsJsonAsync("/api/resources", new { name = "exported" })).EnsureSuccessStatusCode();
@@ -134,7 +131,7 @@ public sealed class ExportResilienceTests
     }
 
     /// <summary>The export reports so far; a report is written off the export thread, so it may lag the counter a little.</summary>
-    private static async Task<OpenTelemetry.Logs.LogRecord[]> ReportsAsync(ObservedApp app)
+    private static async Task<OpenTelemetry.Logs.LogRecord[]> ReportsAsync(InMemoryService app)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         OpenTelemetry.Logs.LogRecord[] reports;
@@ -200,19 +197,16 @@ public sealed class ExportResilienceTests
 /// <summary>Property 22 of docs/observability-properties.md: with observability off nothing is collected or exported, and requests are unaffected.</summary>
 public sealed class DisabledObservabilityTests
 {
-    private sealed class DisabledApp : ObservedApp
+    private static InMemoryService DisabledApp() => InMemoryService.Create(new Dictionary<string, string?>
     {
-        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["Observability:Enabled"] = "false",
-            ["Observability:PrometheusEndpoint"] = "true",
-        };
-    }
+        ["Observability:Enabled"] = "false",
+        ["Observability:PrometheusEndpoint"] = "true",
+    }, captureTelemetry: true);
 
     [Fact]
     public async Task Nothing_is_registered_collected_or_served()
     {
-        await using var app = new DisabledApp();
+        await using var app = DisabledApp();
         using var client = app.CreateClient();
         var traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/resources") { Content = JsonContent.Create(new { name = "quiet" }) };

@@ -1,4 +1,4 @@
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Logs;
@@ -13,15 +13,12 @@ namespace CrudCqrs.Observability.IntegrationTests.Settings;
 /// </summary>
 public sealed class BatchQueueSizeTests
 {
-    private sealed class AppWith(IReadOnlyDictionary<string, string?> settings) : ObservedApp
-    {
-        protected override IReadOnlyDictionary<string, string?> Settings => settings;
-    }
+    private static InMemoryService AppWith(IReadOnlyDictionary<string, string?> settings) => InMemoryService.Create(settings, captureTelemetry: true);
 
     [Fact]
     public void Spans_and_log_records_queue_32768_and_export_2048_at_a_time_by_default()
     {
-        using var app = new ObservedApp();
+        using var app = AppWith(new Dictionary<string, string?>());
         var spans = app.Services.GetRequiredService<IOptionsMonitor<BatchExportActivityProcessorOptions>>().CurrentValue;
         var logs = app.Services.GetRequiredService<IOptionsMonitor<BatchExportLogRecordProcessorOptions>>().CurrentValue;
 
@@ -34,7 +31,7 @@ public sealed class BatchQueueSizeTests
     [Fact]
     public void The_standard_variables_win_over_the_service_defaults()
     {
-        using var app = new AppWith(new Dictionary<string, string?>
+        using var app = AppWith(new Dictionary<string, string?>
         {
             ["OTEL_BSP_MAX_QUEUE_SIZE"] = "4096",
             ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "256",

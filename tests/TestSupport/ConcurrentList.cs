@@ -1,4 +1,4 @@
-namespace CrudCqrs.Observability.IntegrationTests.Support;
+namespace CrudCqrs.TestSupport;
 
 /// <summary>A collection the SDK's in-memory exporters can add to from request threads while a test reads it.</summary>
 public sealed class ConcurrentList<T> : ICollection<T>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using CrudCqrs.Observability.IntegrationTests.Support;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.IntegrationTests.Pipeline;
 
@@ -11,7 +11,7 @@ namespace CrudCqrs.Observability.IntegrationTests.Pipeline;
 /// replayed, in its span, its outcome line and its metrics, and writes nothing. That the lookup's
 /// database span is there is checked with one host per process, in <c>OtlpExportTests</c>.
 /// </summary>
-public sealed class IdempotencyTelemetryTests(ObservedApp app) : IClassFixture<ObservedApp>
+public sealed class IdempotencyTelemetryTests(TelemetryCapturingService app) : IClassFixture<TelemetryCapturingService>
 {
     private const string Header = "Idempotency-Key";
 
@@ -46,8 +46,8 @@ public sealed class IdempotencyTelemetryTests(ObservedApp app) : IClassFixture<O
 
         var after = app.CollectMetrics();
         long Delta(string status) =>
-            ObservedApp.Sum(after, "crud.operation.count", ("operation.type", "create"), ("status", status))
-            - ObservedApp.Sum(before, "crud.operation.count", ("operation.type", "create"), ("status", status));
+            MetricTotals.Sum(after, "crud.operation.count", ("operation.type", "create"), ("status", status))
+            - MetricTotals.Sum(before, "crud.operation.count", ("operation.type", "create"), ("status", status));
         Assert.Equal(1, Delta("success"));
         Assert.Equal(1, Delta("replayed"));
         Assert.Equal(0, Delta("error"));

@@ -17,11 +17,8 @@ namespace CrudCqrs.Observability.IntegrationTests.Pipeline;
 /// every request is checked span by span and log by log against what its HTTP answer says
 /// happened, and the metrics are checked against the whole sequence.
 /// </summary>
-public sealed class PipelinePropertyTests(PipelinePropertyTests.App app) : IClassFixture<PipelinePropertyTests.App>
+public sealed class PipelinePropertyTests(TelemetryCapturingService app) : IClassFixture<TelemetryCapturingService>
 {
-    /// <summary>The in-memory host with telemetry captured, shared by the whole property run.</summary>
-    public sealed class App() : InMemoryService(new Dictionary<string, string?>(), captureTelemetry: true);
-
     public abstract record Op;
     public sealed record Create(string Name, int[] DependencyPicks) : Op;
     public sealed record CreateInvalid(bool BlankName) : Op;

@@ -162,10 +162,4 @@ public sealed class IdempotencyFilter(
         problem.Extensions["errors"] = new Dictionary<string, string[]> { [HeaderName] = [message] };
         return new ProblemResult(problem);
     }
-
-    /// <summary>Writes the problem itself, so the controller's <c>[Produces]</c> cannot change its media type.</summary>
-    private sealed class ProblemResult(ProblemDetails problem) : IActionResult
-    {
-        public Task ExecuteResultAsync(ActionContext context) => ProblemFactory.WriteAsync(context.HttpContext, problem);
-    }
 }

@@ -14,7 +14,7 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 /// nothing queued runs at once in its caller's flow, in a transaction of its own. Writes arriving
 /// meanwhile queue; the writer then carries them in one <c>BEGIN IMMEDIATE</c> transaction, each
 /// inside its own savepoint, commits once (one flush covers them all) and only then lets each
-/// caller answer. A refused write rolls back to its savepoint alone. With batching off
+/// caller answer. A write dropped by its caller (a refusal, a failure) rolls back to its savepoint alone. With batching off
 /// (<c>Database__GroupCommit=false</c>) every write waits for the session and runs alone.
 /// </summary>
 public sealed class SqliteGroupCommit(
@@ -31,7 +31,8 @@ public sealed class SqliteGroupCommit(
 
     /// <summary>
     /// False with <c>Pooling=False</c>: every transaction opens the file anew, as reads do, so a
-    /// file replaced or removed under the service is noticed rather than written past.
+    /// file replaced under the service is the one written to (and with <c>Mode=ReadWrite</c> a
+    /// removed one is refused rather than created empty).
     /// </summary>
     private readonly bool _keepOpen = new SqliteConnectionStringBuilder(connectionString).Pooling;
     private SqliteSession? _kept;
@@ -101,7 +102,8 @@ public sealed class SqliteGroupCommit(
         {
             if (session is not null)
             {
-                DoneWith(session);
+                // A session that cannot begin a transaction is not trusted with the next one.
+                Discard(session);
             }
             _session.Release();
             throw SqliteFailures.Unavailable("The write transaction could not begin", exception);
@@ -157,18 +159,46 @@ public sealed class SqliteGroupCommit(
     private SqliteSession OpenSession() =>
         _keepOpen ? _kept ??= SqliteSession.OpenForWrites(connectionString, synchronous) : SqliteSession.OpenForWrites(connectionString, synchronous);
 
-    /// <summary>Ends the session's transaction (rolled back unless committed) and closes a session opened for it.</summary>
+    /// <summary>
+    /// Ends the session's transaction (rolled back unless committed) and closes a session opened
+    /// for it. Never throws over the write's own outcome: a kept session whose transaction cannot
+    /// end cleanly is closed instead, and the next write opens a new one.
+    /// </summary>
     private void DoneWith(SqliteSession session)
     {
-        if (_keepOpen)
+        try
         {
-            session.EndWrite();
+            if (_keepOpen && ReferenceEquals(session, _kept))
+            {
+                session.EndWrite();
+                return;
+            }
         }
-        else
+        catch (Exception exception)
+        {
+            Log.LogWarning(exception, "The SQLite write connection could not end its transaction; it is closed and the next write opens a new one");
+        }
+        Discard(session);
+    }
+
+    /// <summary>Closes <paramref name="session"/>; when it was the kept one, the next write opens another.</summary>
+    private void Discard(SqliteSession session)
+    {
+        if (ReferenceEquals(session, _kept))
+        {
+            _kept = null;
+        }
+        try
         {
             session.Dispose();
         }
+        catch (Exception exception)
+        {
+            Log.LogWarning(exception, "The SQLite write connection could not be closed cleanly");
+        }
     }
+
+    private ILogger Log => logger ?? (ILogger)NullLogger.Instance;
 
     private void EnsureBatchLoopStarted()
     {
@@ -199,7 +229,7 @@ public sealed class SqliteGroupCommit(
             catch (Exception exception)
             {
                 // RunBatchAsync answers every write it took; this only keeps the loop alive for the next batch.
-                (logger ?? (ILogger)NullLogger.Instance).LogError(exception, "The SQLite group-commit writer failed a batch");
+                Log.LogError(exception, "The SQLite group-commit writer failed a batch");
             }
             finally
             {
@@ -222,7 +252,8 @@ public sealed class SqliteGroupCommit(
         {
             if (session is not null)
             {
-                DoneWith(session);
+                // A session that cannot begin a transaction is not trusted with the next one.
+                Discard(session);
             }
             RefuseQueued(SqliteFailures.Unavailable("The write transaction could not begin", exception));
             return;
@@ -241,7 +272,11 @@ public sealed class SqliteGroupCommit(
     {
         while (_queue.Reader.TryRead(out var waiting))
         {
-            waiting.Refuse(failure);
+            // A write whose caller already gave up has nobody to tell.
+            if (waiting.TryClaim())
+            {
+                waiting.Refuse(failure);
+            }
         }
     }
 

@@ -153,19 +153,26 @@ public sealed class SqliteSession : IDisposable
         }
     }
 
+    /// <summary>Rolls back an open transaction and closes the statements and the connection, even when the rollback fails.</summary>
     public void Dispose()
     {
-        EndWrite();
-        foreach (var command in _prepared.Values)
+        try
         {
-            command.Dispose();
+            EndWrite();
         }
-        _prepared.Clear();
-        foreach (var statement in _reads.Values)
+        finally
         {
-            statement.Dispose();
+            foreach (var command in _prepared.Values)
+            {
+                command.Dispose();
+            }
+            _prepared.Clear();
+            foreach (var statement in _reads.Values)
+            {
+                statement.Dispose();
+            }
+            _reads.Clear();
+            Connection.Dispose();
         }
-        _reads.Clear();
-        Connection.Dispose();
     }
 }

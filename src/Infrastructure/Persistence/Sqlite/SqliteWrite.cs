@@ -10,7 +10,8 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 /// request's: alone in a transaction of its own, or inside its savepoint in a group-commit batch;
 /// only <see cref="SqliteGroupCommit"/> tells the two apart. Commit records the request's
 /// idempotency answer in the same transaction and returns once the write is durable; disposing
-/// without committing drops the write and nothing else.
+/// without committing drops the write (in a batch, the others stay unless SQLite cannot roll back
+/// to its savepoint, and then the whole batch fails).
 /// </summary>
 public sealed class SqliteWrite : IWriteTransaction
 {
@@ -57,6 +58,10 @@ public sealed class SqliteWrite : IWriteTransaction
 
     public async Task CommitAsync(object? result, CancellationToken cancellationToken)
     {
+        if (!IsOpen)
+        {
+            throw new InvalidOperationException("The write has already finished.");
+        }
         if (_idempotency is { } request)
         {
             var answer = request.Answer(result);

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using CrudCqrs.Application.Resources;
 using Microsoft.AspNetCore.Mvc;
@@ -33,13 +32,7 @@ public sealed class ResourcePageResult(IReadOnlyList<ResourceDto> items) : Actio
         response.ContentType = "application/json; charset=utf-8";
         var json = context.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions;
         var body = response.BodyWriter;
-        await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions
-        {
-            // MVC's JSON output formatter does the same when no encoder is configured.
-            Encoder = json.Encoder ?? JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            Indented = json.WriteIndented,
-            SkipValidation = true,
-        });
+        await using var writer = new Utf8JsonWriter(body, OutputFormatterJson.WriterOptions(json) with { SkipValidation = true });
         writer.WriteStartArray();
         for (var i = 0; i < items.Count; i++)
         {

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using CrudCqrs.Api.Http;
 using CrudCqrs.Api.Security;
@@ -145,11 +144,7 @@ public sealed class IdempotencyFilter(
     {
         var options = json.Value.JsonSerializerOptions;
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
-        {
-            Encoder = options.Encoder ?? JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            Indented = options.WriteIndented,
-        }))
+        using (var writer = new Utf8JsonWriter(buffer, OutputFormatterJson.WriterOptions(options)))
         {
             JsonSerializer.Serialize(writer, resource, options);
         }

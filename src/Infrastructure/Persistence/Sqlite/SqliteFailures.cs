@@ -26,9 +26,13 @@ public static class SqliteFailures
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
-            throw Unavailable("The SQLite database is unavailable", exception);
+            throw Translated(exception);
         }
     }
+
+    /// <summary><paramref name="exception"/> as the caller should see it: an unavailable database as <see cref="StoreUnavailableException"/>.</summary>
+    public static Exception Translated(Exception exception) =>
+        IsUnavailable(exception) ? Unavailable("The SQLite database is unavailable", exception) : exception;
 
     private static SqliteException? Find(Exception? exception)
     {

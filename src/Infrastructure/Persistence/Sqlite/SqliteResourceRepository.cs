@@ -89,11 +89,11 @@ public sealed class SqliteResourceRepository(
     {
         try
         {
-            return Task.FromResult(SqliteFailures.Guarded(() => OpenWrite is { } write ? read(write.Session) : reads.Read(read, cancellationToken)));
+            return Task.FromResult(OpenWrite is { } write ? read(write.Session) : reads.Read(read, cancellationToken));
         }
         catch (Exception exception)
         {
-            return Task.FromException<T>(exception);
+            return Task.FromException<T>(SqliteFailures.Translated(exception));
         }
     }
 

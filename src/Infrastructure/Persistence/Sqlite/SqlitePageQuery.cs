@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using CrudCqrs.Infrastructure.Observability;
 
 namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
@@ -14,7 +13,7 @@ namespace CrudCqrs.Infrastructure.Persistence.Sqlite;
 /// SQLite evaluates once. One statement reads one snapshot, so the page and its count agree
 /// without a transaction. An indexed search is the exception: see <see cref="Row"/>.
 /// </remarks>
-public sealed partial class SqlitePageQuery
+public sealed class SqlitePageQuery
 {
     /// <summary>Every page read reports as a read of the resources, whatever tables it touches.</summary>
     public static readonly DatabaseSpans.Summary SelectResources = new("SELECT", "Resources");
@@ -97,18 +96,12 @@ public sealed partial class SqlitePageQuery
     /// <summary>Whether <see cref="Page"/> gives matches (rowid, position) for <see cref="Row"/> rather than page rows.</summary>
     public bool ReadsMatches { get; private init; }
 
-    /// <summary>Every page and count statement, for plan checks.</summary>
-    public static IEnumerable<SqliteStatement> All =>
-        new[] { ListByOffset, ListAfter }.Concat(Searches).SelectMany(q => new[] { q.Page, q.Count }).Append(Row).Distinct();
-
     public static SqlitePageQuery Search(SqliteSearchText? text, bool afterPosition) =>
         Searches[(text is null ? 0 : text.Indexed ? 4 : 2) + (afterPosition ? 1 : 0)];
 
     private static SqliteStatement Statement(string sql) =>
-        new(SelectResources, sql, ParameterPattern().Matches(sql).Select(m => m.Value).Distinct().ToArray());
+        // Read through SqliteReadStatement, which binds by name: no parameter list needed.
+        new(SelectResources, sql);
 
     private static string MatchCount(string filter) => $"SELECT COUNT(*) FROM Resources AS r WHERE {filter}";
-
-    [GeneratedRegex(@"\$[a-zA-Z]+")]
-    private static partial Regex ParameterPattern();
 }

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace CrudCqrs.Benchmarks;
+
+/// <summary>
+/// Does a read's telemetry cost more CPU when more threads read at once? For each telemetry mode
+/// and thread count, <see cref="TelemetryRig"/> reads on every thread for a while and the process's
+/// CPU time (export threads included) is divided by the reads. "Added" is the mode's figure minus
+/// telemetry off in the same round; with nothing shared between threads it stays the same as
+/// threads are added, and what it gains is contention (cache lines, locks, queues every thread uses).
+/// Rounds rotate the order of the cells; figures are medians over rounds.
+/// <c>dotnet run -c Release --project bench/CrudCqrs.Benchmarks -- contention [--threads "1 2"] [--rounds 5] [--seconds 2]</c>
+/// </summary>
+public static class TelemetryContention
+{
+    public static int Run(string[] args)
+    {
+        var threads = Option(args, "--threads", $"1 {Environment.ProcessorCount}")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Distinct().ToArray();
+        var rounds = int.Parse(Option(args, "--rounds", "5"), CultureInfo.InvariantCulture);
+        var duration = TimeSpan.FromSeconds(double.Parse(Option(args, "--seconds", "2"), CultureInfo.InvariantCulture));
+        var modes = Enum.GetValues<TelemetryMode>();
+        var cells = (from mode in modes from count in threads select (mode, count)).ToArray();
+        // microseconds of CPU per read, per cell, one entry per round
+        var perRead = cells.ToDictionary(cell => cell, _ => new List<double>());
+
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var step = 0; step < cells.Length; step++)
+            {
+                var cell = cells[(step + round) % cells.Length];
+                using var rig = new TelemetryRig(cell.mode, cell.count);
+                rig.ReadFor(duration / 4);
+                var cpuBefore = ProcessCpu();
+                var reads = rig.ReadFor(duration);
+                perRead[cell].Add((ProcessCpu() - cpuBefore).TotalMicroseconds / reads);
+            }
+            Console.Error.WriteLine($"round {round + 1} of {rounds} done");
+        }
+
+        Console.WriteLine(Table(modes, threads, perRead, rounds, duration));
+        return 0;
+    }
+
+    private static string Table(TelemetryMode[] modes, int[] threads, Dictionary<(TelemetryMode, int), List<double>> perRead, int rounds, TimeSpan duration)
+    {
+        var table = new StringBuilder();
+        table.AppendLine(CultureInfo.InvariantCulture, $"{rounds} rounds of {duration.TotalSeconds:0.#} s per cell, {Environment.ProcessorCount} cores; CPU µs per read (process, export threads included), median; added = mode − off in the same round, median.");
+        table.AppendLine();
+        table.Append("| mode |");
+        foreach (var count in threads)
+        {
+            table.Append(CultureInfo.InvariantCulture, $" {count} thread(s): µs/read | added |");
+        }
+        table.AppendLine(threads.Length > 1 ? $" added at {threads[^1]} / at {threads[0]} |" : "");
+        table.Append("|---|");
+        table.Append(string.Concat(Enumerable.Repeat("---:|---:|", threads.Length)));
+        table.AppendLine(threads.Length > 1 ? "---:|" : "");
+        foreach (var mode in modes)
+        {
+            table.Append(CultureInfo.InvariantCulture, $"| {mode} |");
+            var added = new List<double>();
+            foreach (var count in threads)
+            {
+                var own = perRead[(mode, count)];
+                var off = perRead[(TelemetryMode.Off, count)];
+                var difference = Median(own.Zip(off, (a, b) => a - b));
+                added.Add(difference);
+                table.Append(CultureInfo.InvariantCulture, $" {Median(own):0.00} | {(mode == TelemetryMode.Off ? "" : difference.ToString("0.00", CultureInfo.InvariantCulture))} |");
+            }
+            if (threads.Length > 1)
+            {
+                table.Append(mode == TelemetryMode.Off ? " |" : string.Create(CultureInfo.InvariantCulture, $" {added[^1] / added[0]:0.00}× |"));
+            }
+            table.AppendLine();
+        }
+        return table.ToString();
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+}

@@ -1,0 +1,14 @@
+namespace CrudCqrs.Benchmarks;
+
+public enum TelemetryMode
+{
+    Off,
+    /// <summary>As the service ships: spans, metrics with trace-based exemplars on every instrument, logs.</summary>
+    On,
+    /// <summary>Trace-based exemplars on histograms only (the SDK's experimental histogram filter).</summary>
+    OnHistogramExemplarsOnly,
+    /// <summary>One signal at a time, to tell which one is shared between threads.</summary>
+    SpansOnly,
+    MetricsOnly,
+    LogsOnly,
+}

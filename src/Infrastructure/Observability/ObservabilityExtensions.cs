@@ -28,13 +28,19 @@ public static class ObservabilityExtensions
 
     /// <summary>
     /// The runtime's, ASP.NET Core's and Kestrel's built-in meters, exported beside ours (routing's
-    /// per-request match counter is left out: no panel reads it and it costs every request).
+    /// per-request match counter is left out: no panel reads it and it costs every request), and
+    /// the SDK's own, whose processed counters carry <c>error.type=queue_full</c> for every span or
+    /// log record a full batch queue dropped: a drop must reach the operator, not only
+    /// <c>dotnet-counters</c>. It counts per export batch, not per item, so it costs requests nothing.
     /// </summary>
     public static readonly string[] PlatformMeters =
     [
         "System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
-        "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
+        "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting", SdkSelfMeter,
     ];
+
+    /// <summary>The OpenTelemetry SDK's self-observability meter (semantic conventions' <c>otel.sdk.*</c>).</summary>
+    public const string SdkSelfMeter = "otel.sdk.experimental";
 
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {

@@ -1,26 +1,40 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.DashboardTests.Support;
 
 /// <summary>
-/// The real service as a process with the Prometheus endpoint on and JSON logs. OTLP points at a
-/// closed port, so every OTLP export fails and <c>crud_telemetry_export_failures_total</c> is
-/// exported too.
+/// The real service as a process with the Prometheus endpoint on and JSON logs. OTLP metrics go
+/// to a closed port, so those exports fail at once and <c>crud_telemetry_export_failures_total</c>
+/// is exported too; spans and OTLP log records go to a collector that accepts connections and
+/// never answers, with queues of 8, so the batch processors drop and the SDK's
+/// <c>error_type="queue_full"</c> counts are exported as well.
 /// </summary>
 public sealed class MeteredService : IAsyncDisposable
 {
     private readonly ServiceProcess _process;
+    private readonly TcpListener _silentCollector;
 
-    private MeteredService(ServiceProcess process) => _process = process;
+    private MeteredService(ServiceProcess process, TcpListener silentCollector)
+    {
+        _process = process;
+        _silentCollector = silentCollector;
+    }
 
     public int Port => _process.Port;
     public HttpClient Http => _process.Client;
     public string DatabaseFile => _process.DatabasePath;
 
     /// <summary>Starts an instance; with <paramref name="sharing"/>, a second instance on that instance's SQLite file.</summary>
-    public static async Task<MeteredService> StartAsync(MeteredService? sharing = null) =>
-        new(await ServiceProcess.StartAsync(new ServiceOptions
+    public static async Task<MeteredService> StartAsync(MeteredService? sharing = null)
+    {
+        // Listening without accepting: the kernel completes the connections, nobody answers.
+        var silentCollector = new TcpListener(IPAddress.Loopback, 0);
+        silentCollector.Start();
+        var silentPort = ((IPEndPoint)silentCollector.LocalEndpoint).Port;
+        return new(await ServiceProcess.StartAsync(new ServiceOptions
         {
             Settings = new Dictionary<string, string?>
             {
@@ -28,6 +42,13 @@ public sealed class MeteredService : IAsyncDisposable
                 ["Observability__PrometheusEndpoint"] = "true",
                 ["Observability__MetricsExportIntervalMs"] = "1000",
                 ["Observability__OtlpEndpoint"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["Observability__OtlpProtocol"] = "http/protobuf",
+                ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = $"http://127.0.0.1:{silentPort}/v1/traces",
+                ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = $"http://127.0.0.1:{silentPort}/v1/logs",
+                ["OTEL_BSP_MAX_QUEUE_SIZE"] = "8",
+                ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "8",
+                ["OTEL_BLRP_MAX_QUEUE_SIZE"] = "8",
+                ["OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"] = "8",
                 ["Logging__Format"] = "json",
                 // On, so its meter has series for the dashboards, far above the load's rate.
                 ["RateLimit__Enabled"] = "true",
@@ -36,7 +57,8 @@ public sealed class MeteredService : IAsyncDisposable
             },
             DatabasePath = sharing?.DatabaseFile,
             WaitFor = Readiness.Live,
-        }));
+        }), silentCollector);
+    }
 
     /// <summary>The keys of the service's JSON log lines so far (what a Loki <c>| json</c> stage would see, before renaming).</summary>
     public IReadOnlySet<string> LogFieldNames()
@@ -68,5 +90,9 @@ public sealed class MeteredService : IAsyncDisposable
 
     public string OutputTail() => _process.OutputTail();
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        _silentCollector.Dispose();
+    }
 }

@@ -115,6 +115,48 @@ public sealed class ExportResilienceTests
         Assert.Contains(since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), description);
     }
 
+    /// <summary>
+    /// Nothing is lost silently: a span or log record that a full batch queue drops is counted by the
+    /// SDK (<c>otel.sdk.processor.*.processed</c> with <c>error.type=queue_full</c>), and that count
+    /// reaches what operators read, the scrape endpoint (and, by the same meter provider, OTLP).
+    /// </summary>
+    [Fact]
+    public async Task Items_a_full_queue_drops_are_counted_on_the_metrics_endpoint()
+    {
+        using var blackHole = new BlackHoleListener();
+        await using var app = InMemoryService.Create(new Dictionary<string, string?>
+        {
+            ["Observability:OtlpEndpoint"] = $"http://127.0.0.1:{blackHole.Port}",
+            ["Observability:OtlpProtocol"] = "http/protobuf",
+            ["Observability:PrometheusEndpoint"] = "true",
+            // Queues of 8: the first export of each signal hangs on the black hole, the rest overflows.
+            ["OTEL_BSP_MAX_QUEUE_SIZE"] = "8",
+            ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "8",
+            ["OTEL_BLRP_MAX_QUEUE_SIZE"] = "8",
+            ["OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"] = "8",
+        }, captureTelemetry: true);
+        using var client = app.CreateClient();
+
+        var scrape = await client.GetStringAsync("/metrics");
+        Assert.Equal(0, QueueFullDrops(scrape, "otel_sdk_processor_span_processed_total"));
+        for (var i = 0; i < 40; i++)
+        {
+            (await client.GetAsync("/api/resources")).EnsureSuccessStatusCode();
+        }
+        // The scrape endpoint caches its answer briefly; the drops happened while requests ran.
+        await Task.Delay(1000);
+        scrape = await client.GetStringAsync("/metrics");
+
+        // 40 reads make at least 80 spans and 80 operation lines; 16 fit the queue and the hung batch.
+        Assert.InRange(QueueFullDrops(scrape, "otel_sdk_processor_span_processed_total"), 40, 200);
+        Assert.InRange(QueueFullDrops(scrape, "otel_sdk_processor_log_processed_total"), 40, 200);
+    }
+
+    /// <summary>The sum of a counter's <c>error_type="queue_full"</c> series in a Prometheus text scrape.</summary>
+    private static double QueueFullDrops(string scrape, string counter) => scrape.Split('\n')
+        .Where(line => line.StartsWith(counter + "{", StringComparison.Ordinal) && line.Contains("error_type=\"queue_full\"", StringComparison.Ordinal))
+        .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+
     private static async Task<System.Text.Json.JsonElement> ObservabilityCheckAsync(HttpClient client, Func<string?, bool> until)
     {
         // Metrics are exported every 500 ms; spans and logs every 5 s.

@@ -11,7 +11,7 @@ namespace CrudCqrs.Benchmarks;
 /// telemetry off in the same round; with nothing shared between threads it stays the same as
 /// threads are added, and what it gains is contention (cache lines, locks, queues every thread uses).
 /// Rounds rotate the order of the cells; figures are medians over rounds.
-/// <c>dotnet run -c Release --project bench/CrudCqrs.Benchmarks -- contention [--threads "1 2"] [--rounds 5] [--seconds 2]</c>
+/// <c>dotnet run -c Release --project bench/CrudCqrs.Benchmarks -- contention [--threads "1 2"] [--rounds 5] [--seconds 2] [--modes "On SpansOnly"] [--export-batch 2048]</c>
 /// </summary>
 public static class TelemetryContention
 {
@@ -21,27 +21,70 @@ public static class TelemetryContention
             .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Distinct().ToArray();
         var rounds = int.Parse(Option(args, "--rounds", "5"), CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromSeconds(double.Parse(Option(args, "--seconds", "2"), CultureInfo.InvariantCulture));
-        var modes = Enum.GetValues<TelemetryMode>();
+        var modes = Option(args, "--modes", string.Join(' ', Enum.GetNames<TelemetryMode>()))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<TelemetryMode>).Prepend(TelemetryMode.Off).Distinct().ToArray();
+        // The service's export batch (OTEL_BSP_/OTEL_BLRP_MAX_EXPORT_BATCH_SIZE) unless given.
+        var exportBatch = int.Parse(Option(args, "--export-batch", "2048"), CultureInfo.InvariantCulture);
         var cells = (from mode in modes from count in threads select (mode, count)).ToArray();
-        // microseconds of CPU per read, per cell, one entry per round
+        // microseconds of CPU per read, per cell, one entry per round; and what the GC did meanwhile
         var perRead = cells.ToDictionary(cell => cell, _ => new List<double>());
+        var gcPerRead = cells.ToDictionary(cell => cell, _ => new List<(double AllocatedKb, double Gen1Per100k, double PauseMicros)>());
 
         for (var round = 0; round < rounds; round++)
         {
             for (var step = 0; step < cells.Length; step++)
             {
                 var cell = cells[(step + round) % cells.Length];
-                using var rig = new TelemetryRig(cell.mode, cell.count);
+                using var rig = new TelemetryRig(cell.mode, cell.count, exportBatch);
                 rig.ReadFor(duration / 4);
                 var cpuBefore = ProcessCpu();
+                var allocatedBefore = GC.GetTotalAllocatedBytes();
+                var gen1Before = GC.CollectionCount(1);
+                var pauseBefore = GC.GetTotalPauseDuration();
                 var reads = rig.ReadFor(duration);
                 perRead[cell].Add((ProcessCpu() - cpuBefore).TotalMicroseconds / reads);
+                gcPerRead[cell].Add(((GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / reads,
+                    (GC.CollectionCount(1) - gen1Before) * 100_000.0 / reads,
+                    (GC.GetTotalPauseDuration() - pauseBefore).TotalMicroseconds / reads));
             }
             Console.Error.WriteLine($"round {round + 1} of {rounds} done");
         }
 
         Console.WriteLine(Table(modes, threads, perRead, rounds, duration));
+        Console.WriteLine(GcTable(modes, threads, gcPerRead));
         return 0;
+    }
+
+    /// <summary>
+    /// Allocation and collections per read: a telemetry item lives until its batch is exported, so
+    /// it may survive a gen0 collection and be copied; where allocation, not a lock, is what threads
+    /// share (memory bandwidth, collections that stop every thread), this shows it.
+    /// </summary>
+    private static string GcTable(TelemetryMode[] modes, int[] threads, Dictionary<(TelemetryMode, int), List<(double AllocatedKb, double Gen1Per100k, double PauseMicros)>> gcPerRead)
+    {
+        var table = new StringBuilder();
+        table.AppendLine("Per read, median over rounds: KB allocated, gen1 collections per 100k reads, GC pause µs.");
+        table.AppendLine();
+        table.Append("| mode |");
+        foreach (var count in threads)
+        {
+            table.Append(CultureInfo.InvariantCulture, $" {count} thread(s): KB | gen1 / 100k | pause µs |");
+        }
+        table.AppendLine();
+        table.Append("|---|");
+        table.AppendLine(string.Concat(Enumerable.Repeat("---:|---:|---:|", threads.Length)));
+        foreach (var mode in modes)
+        {
+            table.Append(CultureInfo.InvariantCulture, $"| {mode} |");
+            foreach (var count in threads)
+            {
+                var cell = gcPerRead[(mode, count)];
+                table.Append(CultureInfo.InvariantCulture,
+                    $" {Median(cell.Select(c => c.AllocatedKb)):0.00} | {Median(cell.Select(c => c.Gen1Per100k)):0.0} | {Median(cell.Select(c => c.PauseMicros)):0.00} |");
+            }
+            table.AppendLine();
+        }
+        return table.ToString();
     }
 
     private static string Table(TelemetryMode[] modes, int[] threads, Dictionary<(TelemetryMode, int), List<double>> perRead, int rounds, TimeSpan duration)

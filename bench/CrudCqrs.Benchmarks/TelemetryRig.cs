@@ -29,7 +29,7 @@ public sealed class TelemetryRig : IDisposable
     private readonly MeterProvider? _metrics;
     private readonly InMemoryReadQuery _query = new(InMemoryStore.KnownId);
 
-    public TelemetryRig(TelemetryMode mode, int threads)
+    public TelemetryRig(TelemetryMode mode, int threads, int exportBatch = 2048)
     {
         var spans = mode is TelemetryMode.On or TelemetryMode.OnHistogramExemplarsOnly or TelemetryMode.SpansOnly;
         var metrics = mode is TelemetryMode.On or TelemetryMode.OnHistogramExemplarsOnly or TelemetryMode.MetricsOnly;
@@ -56,7 +56,7 @@ public sealed class TelemetryRig : IDisposable
                     options.IncludeFormattedMessage = true;
                     options.ParseStateValues = true;
                     options.AddProcessor(new BatchLogRecordExportProcessor(new DiscardingExporter<LogRecord>(),
-                        maxQueueSize: 32768, scheduledDelayMilliseconds: 5000, maxExportBatchSize: 2048));
+                        maxQueueSize: 32768, scheduledDelayMilliseconds: 5000, maxExportBatchSize: exportBatch));
                 });
             }
         });
@@ -67,7 +67,7 @@ public sealed class TelemetryRig : IDisposable
                 .AddSource(CrudTelemetry.SourceName)
                 .SetSampler(new AlwaysOnSampler())
                 .AddProcessor(new BatchActivityExportProcessor(new DiscardingExporter<Activity>(),
-                    maxQueueSize: 32768, scheduledDelayMilliseconds: 5000, maxExportBatchSize: 2048))
+                    maxQueueSize: 32768, scheduledDelayMilliseconds: 5000, maxExportBatchSize: exportBatch))
                 .Build();
         }
         if (metrics)

@@ -215,9 +215,12 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         Assert.Equal(raw.SQLITE_BUSY, busy.SqliteErrorCode);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 10);
 
-        // Released within the timeout: the read waits and answers.
-        var read = Task.Run(() => pool.Read(session => session.Reader.ListPage(0, 10), CancellationToken.None));
-        await Task.Delay(300);
+        // Released within the timeout: the read waits and answers. Its pool has a timeout far
+        // longer than the lock is held, so a slow machine cannot turn the wait into a failure.
+        using var patientPool = new SqliteReadPool($"Data Source={copy};Default Timeout=30");
+        var read = Task.Run(() => patientPool.Read(session => session.Reader.ListPage(0, 10), CancellationToken.None));
+        await Task.Delay(500);
+        Assert.False(read.IsCompleted, "the read answered while the database was locked");
         exclusive.CommandText = "COMMIT";
         await exclusive.ExecuteNonQueryAsync();
         Assert.Single((await read).Items);

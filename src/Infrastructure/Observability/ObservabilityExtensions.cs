@@ -31,7 +31,8 @@ public static class ObservabilityExtensions
     /// per-request match counter is left out: no panel reads it and it costs every request), and
     /// the SDK's own, whose processed counters carry <c>error.type=queue_full</c> for every span or
     /// log record a full batch queue dropped: a drop must reach the operator, not only
-    /// <c>dotnet-counters</c>. It counts per export batch, not per item, so it costs requests nothing.
+    /// <c>dotnet-counters</c>. What is handed on is counted once per export batch (a drop once per
+    /// dropped item), so it costs requests nothing measurable (docs/performance.md).
     /// </summary>
     public static readonly string[] PlatformMeters =
     [

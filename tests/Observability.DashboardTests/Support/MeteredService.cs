@@ -34,30 +34,38 @@ public sealed class MeteredService : IAsyncDisposable
         var silentCollector = new TcpListener(IPAddress.Loopback, 0);
         silentCollector.Start();
         var silentPort = ((IPEndPoint)silentCollector.LocalEndpoint).Port;
-        return new(await ServiceProcess.StartAsync(new ServiceOptions
+        try
         {
-            Settings = new Dictionary<string, string?>
+            return new(await ServiceProcess.StartAsync(new ServiceOptions
             {
-                ["Database__TimeoutSeconds"] = "1",
-                ["Observability__PrometheusEndpoint"] = "true",
-                ["Observability__MetricsExportIntervalMs"] = "1000",
-                ["Observability__OtlpEndpoint"] = $"http://127.0.0.1:{FreePort.Next()}",
-                ["Observability__OtlpProtocol"] = "http/protobuf",
-                ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = $"http://127.0.0.1:{silentPort}/v1/traces",
-                ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = $"http://127.0.0.1:{silentPort}/v1/logs",
-                ["OTEL_BSP_MAX_QUEUE_SIZE"] = "8",
-                ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "8",
-                ["OTEL_BLRP_MAX_QUEUE_SIZE"] = "8",
-                ["OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"] = "8",
-                ["Logging__Format"] = "json",
-                // On, so its meter has series for the dashboards, far above the load's rate.
-                ["RateLimit__Enabled"] = "true",
-                ["RateLimit__ReadsPerSecond"] = "100000",
-                ["RateLimit__WritesPerSecond"] = "100000",
-            },
-            DatabasePath = sharing?.DatabaseFile,
-            WaitFor = Readiness.Live,
-        }), silentCollector);
+                Settings = new Dictionary<string, string?>
+                {
+                    ["Database__TimeoutSeconds"] = "1",
+                    ["Observability__PrometheusEndpoint"] = "true",
+                    ["Observability__MetricsExportIntervalMs"] = "1000",
+                    ["Observability__OtlpEndpoint"] = $"http://127.0.0.1:{FreePort.Next()}",
+                    ["Observability__OtlpProtocol"] = "http/protobuf",
+                    ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = $"http://127.0.0.1:{silentPort}/v1/traces",
+                    ["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = $"http://127.0.0.1:{silentPort}/v1/logs",
+                    ["OTEL_BSP_MAX_QUEUE_SIZE"] = "8",
+                    ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "8",
+                    ["OTEL_BLRP_MAX_QUEUE_SIZE"] = "8",
+                    ["OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"] = "8",
+                    ["Logging__Format"] = "json",
+                    // On, so its meter has series for the dashboards, far above the load's rate.
+                    ["RateLimit__Enabled"] = "true",
+                    ["RateLimit__ReadsPerSecond"] = "100000",
+                    ["RateLimit__WritesPerSecond"] = "100000",
+                },
+                DatabasePath = sharing?.DatabaseFile,
+                WaitFor = Readiness.Live,
+            }), silentCollector);
+        }
+        catch
+        {
+            silentCollector.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The keys of the service's JSON log lines so far (what a Loki <c>| json</c> stage would see, before renaming).</summary>

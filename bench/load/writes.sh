@@ -180,7 +180,7 @@ rate = lambda v: f"{v:,.0f}"
 millis = lambda v: f"{v:.2f} ms"
 micros = lambda v: f"{v:,.0f} µs"
 names = {
-    "previous": f"Previous build ({previous_label}, one transaction per write)",
+    "previous": f"Previous build ({previous_label})",
     "group": "This build, group commit (default)",
     "single": "This build, `Database__GroupCommit=false`",
     "flushless": "This build, group commit, `Database__Synchronous=Off` (unsafe ceiling)",

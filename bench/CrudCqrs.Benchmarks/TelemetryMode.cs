@@ -11,4 +11,9 @@ public enum TelemetryMode
     SpansOnly,
     MetricsOnly,
     LogsOnly,
+    /// <summary>
+    /// Spans only, each thread's into a batch processor of its own: what a queue per core (not an
+    /// SDK option) would buy against <see cref="SpansOnly"/>.
+    /// </summary>
+    SpansOnlyQueuePerThread,
 }

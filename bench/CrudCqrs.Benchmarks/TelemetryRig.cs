@@ -28,10 +28,12 @@ public sealed class TelemetryRig : IDisposable
     private readonly TracerProvider? _tracing;
     private readonly MeterProvider? _metrics;
     private readonly InMemoryReadQuery _query = new(InMemoryStore.KnownId);
+    private readonly int _exportBatch;
 
     public TelemetryRig(TelemetryMode mode, int threads, int exportBatch = 2048)
     {
-        var spans = mode is TelemetryMode.On or TelemetryMode.OnHistogramExemplarsOnly or TelemetryMode.SpansOnly;
+        _exportBatch = exportBatch;
+        var spans = mode is TelemetryMode.On or TelemetryMode.OnHistogramExemplarsOnly or TelemetryMode.SpansOnly or TelemetryMode.SpansOnlyQueuePerThread;
         var metrics = mode is TelemetryMode.On or TelemetryMode.OnHistogramExemplarsOnly or TelemetryMode.MetricsOnly;
         var logs = mode is TelemetryMode.On or TelemetryMode.OnHistogramExemplarsOnly or TelemetryMode.LogsOnly;
         // The SDK reads these when the meter provider is built, as in the service.
@@ -66,8 +68,9 @@ public sealed class TelemetryRig : IDisposable
             _tracing = Sdk.CreateTracerProviderBuilder()
                 .AddSource(CrudTelemetry.SourceName)
                 .SetSampler(new AlwaysOnSampler())
-                .AddProcessor(new BatchActivityExportProcessor(new DiscardingExporter<Activity>(),
-                    maxQueueSize: 32768, scheduledDelayMilliseconds: 5000, maxExportBatchSize: exportBatch))
+                .AddProcessor(mode == TelemetryMode.SpansOnlyQueuePerThread
+                    ? new QueuePerThread(threads, SpanQueue)
+                    : SpanQueue())
                 .Build();
         }
         if (metrics)
@@ -79,6 +82,9 @@ public sealed class TelemetryRig : IDisposable
         }
         _scopes = Enumerable.Range(0, threads).Select(_ => _services.CreateScope()).ToArray();
     }
+
+    private BatchActivityExportProcessor SpanQueue() => new(new DiscardingExporter<Activity>(),
+        maxQueueSize: 32768, scheduledDelayMilliseconds: 5000, maxExportBatchSize: _exportBatch);
 
     /// <summary>Reads on every thread at once until <paramref name="duration"/> has passed; returns how many.</summary>
     public long ReadFor(TimeSpan duration)
@@ -125,6 +131,38 @@ public sealed class TelemetryRig : IDisposable
         _tracing?.Dispose();
         _metrics?.Dispose();
         _services.Dispose();
+    }
+
+    /// <summary>Hands each thread's spans to a queue of that thread's own, assigned at its first span.</summary>
+    private sealed class QueuePerThread(int count, Func<BaseProcessor<Activity>> create) : BaseProcessor<Activity>
+    {
+        [ThreadStatic]
+        private static int t_queue;
+
+        private readonly BaseProcessor<Activity>[] _queues = Enumerable.Range(0, count).Select(_ => create()).ToArray();
+        private int _assigned;
+
+        public override void OnEnd(Activity data)
+        {
+            if (t_queue == 0)
+            {
+                t_queue = Interlocked.Increment(ref _assigned);
+            }
+            _queues[(t_queue - 1) % _queues.Length].OnEnd(data);
+        }
+
+        protected override bool OnForceFlush(int timeoutMilliseconds) => _queues.All(queue => queue.ForceFlush(timeoutMilliseconds));
+
+        protected override bool OnShutdown(int timeoutMilliseconds) => _queues.All(queue => queue.Shutdown(timeoutMilliseconds));
+
+        protected override void Dispose(bool disposing)
+        {
+            foreach (var queue in _queues)
+            {
+                queue.Dispose();
+            }
+            base.Dispose(disposing);
+        }
     }
 
     private sealed class DiscardingExporter<T> : BaseExporter<T>

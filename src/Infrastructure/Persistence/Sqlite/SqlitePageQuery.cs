@@ -18,6 +18,15 @@ public sealed class SqlitePageQuery
     /// <summary>Every page read reports as a read of the resources, whatever tables it touches.</summary>
     public static readonly DatabaseSpans.Summary SelectResources = new("SELECT", "Resources");
 
+    /// <summary>
+    /// The count the triggers keep in the same transactions as the rows: constant time. One
+    /// statement object for every use, so a session prepares it once.
+    /// </summary>
+    public static readonly SqliteStatement StoredCount = Statement("SELECT Total FROM ResourceCount WHERE Id = 1");
+
+    /// <summary>The count of a search's matches, by the search rule itself.</summary>
+    private static readonly SqliteStatement MatchCount = Statement($"SELECT COUNT(*) FROM Resources AS r WHERE {ScanFilter}");
+
     public static readonly SqlitePageQuery ListByOffset = new("", "r.CreatedAt, r.Id", StoredCount) { ReadsPositions = false };
 
     /// <summary>A row-value comparison, so SQLite seeks the (CreatedAt, Id) index to the cursor.</summary>
@@ -29,7 +38,7 @@ public sealed class SqlitePageQuery
     /// the sequence as it passes (with <see cref="Row"/>).
     /// </summary>
     public static readonly SqlitePageQuery IndexedMatches =
-        new(Statement($"SELECT r.rowid, r.TopologicalPosition {Matches} ORDER BY r.TopologicalPosition"), Statement(MatchCount(ScanFilter))) { ReadsMatches = true };
+        new(Statement($"SELECT r.rowid, r.TopologicalPosition {Matches} ORDER BY r.TopologicalPosition"), MatchCount) { ReadsMatches = true };
 
     /// <summary>
     /// One page row of an indexed search, by the rowid its match gave, read while the matches
@@ -42,14 +51,11 @@ public sealed class SqlitePageQuery
     [
         new("", "r.TopologicalPosition", StoredCount),
         new("r.TopologicalPosition > $after", "r.TopologicalPosition", StoredCount),
-        new(ScanFilter, "r.TopologicalPosition", MatchCount(ScanFilter)),
-        new(ScanFilter + " AND r.TopologicalPosition > $after", "r.TopologicalPosition", MatchCount(ScanFilter)),
+        new(ScanFilter, "r.TopologicalPosition", MatchCount),
+        new(ScanFilter + " AND r.TopologicalPosition > $after", "r.TopologicalPosition", MatchCount),
         IndexedMatches,
         IndexedMatches,
     ];
-
-    /// <summary>The count the triggers keep in the same transactions as the rows: constant time.</summary>
-    private const string StoredCount = "SELECT Total FROM ResourceCount WHERE Id = 1";
 
     /// <summary>The search rule itself: a plain substring of either lowercased key.</summary>
     private const string ScanFilter = "(instr(r.NameKey, $key) > 0 OR instr(r.DescriptionKey, $key) > 0)";
@@ -70,11 +76,11 @@ public sealed class SqlitePageQuery
     /// </summary>
     private const string Limit = "($limit + 0)";
 
-    private SqlitePageQuery(string where, string order, string countSql)
+    private SqlitePageQuery(string where, string order, SqliteStatement count)
         : this(
-            Statement($"SELECT {ResourceRow.Columns}, ({countSql}) AS Total FROM Resources AS r " +
+            Statement($"SELECT {ResourceRow.Columns}, ({count.Sql}) AS Total FROM Resources AS r " +
                 (where.Length > 0 ? $"WHERE {where} " : "") + $"ORDER BY {order} LIMIT {Limit} OFFSET $offset"),
-            Statement(countSql))
+            count)
     {
     }
 
@@ -102,6 +108,4 @@ public sealed class SqlitePageQuery
     private static SqliteStatement Statement(string sql) =>
         // Read through SqliteReadStatement, which binds by name: no parameter list needed.
         new(SelectResources, sql);
-
-    private static string MatchCount(string filter) => $"SELECT COUNT(*) FROM Resources AS r WHERE {filter}";
 }

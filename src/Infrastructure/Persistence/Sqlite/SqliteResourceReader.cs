@@ -15,9 +15,6 @@ public sealed class SqliteResourceReader(SqliteSession session)
     private static readonly SqliteStatement FindById = new(
         SqlitePageQuery.SelectResources, $"SELECT {ResourceRow.Columns} FROM Resources AS r WHERE r.Id = $id", "$id");
 
-    private static readonly SqliteStatement StoredCount = new(
-        SqlitePageQuery.SelectResources, "SELECT Total FROM ResourceCount WHERE Id = 1");
-
     private static readonly SqliteStatement FindExistingIds = new(
         "SELECT Id FROM Resources WHERE Id IN (SELECT value FROM json_each($ids))", "$ids");
 
@@ -54,7 +51,7 @@ public sealed class SqliteResourceReader(SqliteSession session)
         return row.Step(first: true) ? ResourceRow.Read(row) : null;
     });
 
-    public long Count() => Run(StoredCount, row => row.Step(first: true) ? row.Int64(0) : 0);
+    public long Count() => Run(SqlitePageQuery.StoredCount, row => row.Step(first: true) ? row.Int64(0) : 0);
 
     /// <summary>A page of the list in (created at, id) order, by offset, and the stored count.</summary>
     public ResourcePage ListPage(int offset, int limit)

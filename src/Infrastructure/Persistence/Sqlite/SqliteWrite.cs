@@ -37,9 +37,6 @@ public sealed class SqliteWrite : IWriteTransaction
     /// <summary>The writer's session, in this write's transaction.</summary>
     public SqliteSession Session => _session ?? throw new InvalidOperationException("The write has not started.");
 
-    /// <summary>Reads on the write's own connection and transaction: the checks see what the write did so far.</summary>
-    public SqliteResourceReader Reader => Session.Reader;
-
     public SqliteWriteStatements Statements => _statements ??= new SqliteWriteStatements(Session);
 
     /// <summary>False once committed or rolled back.</summary>

@@ -206,6 +206,10 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         }
         using var pool = new SqliteReadPool(connectionString);
         Assert.Single(pool.Read(session => session.Reader.ListPage(0, 10), CancellationToken.None).Items);
+        // A timeout far longer than the lock is held, so a slow machine cannot turn its wait into
+        // a failure; read once now, so below it waits in a step of a prepared statement.
+        using var patientPool = new SqliteReadPool($"Data Source={copy};Default Timeout=30");
+        Assert.Single(patientPool.Read(session => session.Reader.ListPage(0, 10), CancellationToken.None).Items);
 
         await using var exclusive = locker.CreateCommand();
         exclusive.CommandText = "BEGIN EXCLUSIVE";
@@ -215,15 +219,15 @@ public sealed class SqliteReadPoolTests : IAsyncLifetime
         Assert.Equal(raw.SQLITE_BUSY, busy.SqliteErrorCode);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 10);
 
-        // Released within the timeout: the read waits and answers. Its pool has a timeout far
-        // longer than the lock is held, so a slow machine cannot turn the wait into a failure.
-        using var patientPool = new SqliteReadPool($"Data Source={copy};Default Timeout=30");
+        // Released within the timeout: the read waits and answers.
         var read = Task.Run(() => patientPool.Read(session => session.Reader.ListPage(0, 10), CancellationToken.None));
         await Task.Delay(500);
         Assert.False(read.IsCompleted, "the read answered while the database was locked");
         exclusive.CommandText = "COMMIT";
         await exclusive.ExecuteNonQueryAsync();
         Assert.Single((await read).Items);
+        // The pool whose read failed busy is not left broken by it.
+        Assert.Single(pool.Read(session => session.Reader.ListPage(0, 10), CancellationToken.None).Items);
     }
 
     [Fact]

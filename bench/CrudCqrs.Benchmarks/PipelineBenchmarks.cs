@@ -73,6 +73,13 @@ public static class BenchServices
         });
         return services;
     }
+
+    /// <summary>The store ports the real handlers' constructors need, for reads served from memory.</summary>
+    public static IServiceCollection AddUnusedStore(this IServiceCollection services) => services
+        .AddSingleton<UnusedRepository>()
+        .AddSingleton<IResourceRepository>(provider => provider.GetRequiredService<UnusedRepository>())
+        .AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<UnusedRepository>())
+        .AddSingleton(new StoreInfo("memory"));
 }
 
 /// <summary>
@@ -138,12 +145,7 @@ public class PipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _services = new ServiceCollection().AddBenchMediator()
-            .AddSingleton<UnusedRepository>()
-            .AddSingleton<IResourceRepository>(provider => provider.GetRequiredService<UnusedRepository>())
-            .AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<UnusedRepository>())
-            .AddSingleton(new StoreInfo("memory"))
-            .BuildServiceProvider();
+        _services = new ServiceCollection().AddBenchMediator().AddUnusedStore().BuildServiceProvider();
         _scope = _services.CreateScope();
         _mediator = _scope.ServiceProvider.GetRequiredService<IMediator>();
         var store = _services.GetRequiredService<InMemoryStore>();

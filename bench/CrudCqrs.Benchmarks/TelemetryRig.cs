@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Diagnostics;
-using CrudCqrs.Application.Idempotency;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,7 +15,8 @@ namespace CrudCqrs.Benchmarks;
 /// SDK behind it, as the service configures it: every span sampled, batch processors with the service's
 /// queue and batch sizes, the service's meter with a metric reader and its exemplar filter, both
 /// operation lines through the SDK's logger. A request span is the operation's parent, as in the
-/// service. Exporters discard what they get: exporting is not what is measured.
+/// service. Exporters discard what they get: exporting is not what is measured. The SDK's own meter
+/// (exported by the service) is left out: it counts once per export batch, not per read.
 /// </summary>
 public sealed class TelemetryRig : IDisposable
 {
@@ -42,11 +41,7 @@ public sealed class TelemetryRig : IDisposable
         Environment.SetEnvironmentVariable("OTEL_DOTNET_EXPERIMENTAL_METRICS_EXEMPLAR_FILTER_HISTOGRAMS",
             mode == TelemetryMode.OnHistogramExemplarsOnly ? "trace_based" : null);
 
-        var services = new ServiceCollection().AddBenchMediator()
-            .AddSingleton<UnusedRepository>()
-            .AddSingleton<IResourceRepository>(provider => provider.GetRequiredService<UnusedRepository>())
-            .AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<UnusedRepository>())
-            .AddSingleton(new StoreInfo("memory"));
+        var services = new ServiceCollection().AddBenchMediator().AddUnusedStore();
         services.AddLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Information);

@@ -91,6 +91,35 @@ public class LiveAlertmanagerTests
         Assert.True(symptoms.Count == 0, "tickets despite the page: " + string.Join("; ", symptoms));
     }
 
+    [Fact]
+    public void The_test_rules_differ_only_in_compressed_for_durations_and_liveness_waits_out_a_stalled_scrape()
+    {
+        var liveness = new[] { "CrudApiDown", "OtelCollectorDown", "TempoDown", "LokiDown" };
+        var directory = Directory.CreateTempSubdirectory("crudcqrs-compressed-");
+        try
+        {
+            foreach (var file in Repo.RuleFiles)
+            {
+                var compressedFile = Path.Combine(directory.FullName, Path.GetFileName(file));
+                File.WriteAllText(compressedFile, PrometheusServer.CompressFor(File.ReadAllText(file)));
+                var compressed = ObservabilityFiles.PrometheusAlertRules(compressedFile);
+                var shipped = ObservabilityFiles.PrometheusAlertRules(file);
+                Assert.Equal(shipped.Select(r => (r.Name, r.Expr)), compressed.Select(r => (r.Name, r.Expr)));
+                foreach (var (original, test) in shipped.Zip(compressed))
+                {
+                    var seconds = (int)System.Xml.XmlConvert.ToTimeSpan("PT" + original.For.ToUpperInvariant()).TotalSeconds;
+                    var floor = liveness.Contains(original.Name) ? PrometheusServer.LivenessForFloorSeconds : 1;
+                    Assert.Equal($"{Math.Max(floor, seconds / AlertmanagerServer.TimeCompression)}s", test.For);
+                    Assert.Equal(original.Labels, test.Labels);
+                }
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     /// <summary>The service, Prometheus evaluating the shipped rules, Alertmanager routing them, and the webhook listener.</summary>
     private sealed class AlertingStack : IAsyncDisposable
     {

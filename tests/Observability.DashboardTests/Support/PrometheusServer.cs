@@ -89,13 +89,28 @@ public sealed partial class PrometheusServer : IAsyncDisposable
         return shortened;
     }
 
-    /// <summary>Every <c>for: X</c> becomes X / <see cref="AlertmanagerServer.TimeCompression"/>, at least 1s.</summary>
+    /// <summary>
+    /// A liveness alert (one on <c>up</c>) waits at least this long under compression. A scrape
+    /// that times out because a loaded test machine starved the service for a few seconds is a
+    /// wall-clock stall, which compression would turn into minutes; in production the same stall
+    /// is one slow scrape of eight and pages nobody.
+    /// </summary>
+    public const int LivenessForFloorSeconds = 30;
+
+    /// <summary>
+    /// Every <c>for: X</c> becomes X / <see cref="AlertmanagerServer.TimeCompression"/>, at least
+    /// 1s, and at least <see cref="LivenessForFloorSeconds"/> for an alert on <c>up</c>.
+    /// </summary>
     public static string CompressFor(string rules) =>
-        ForDuration().Replace(rules, m =>
+        AlertBlock().Replace(rules, alert =>
         {
-            var value = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-            var seconds = m.Groups["unit"].Value switch { "s" => value, "m" => value * 60, _ => value * 3600 };
-            return $"{m.Groups["indent"].Value}for: {Math.Max(1, seconds / AlertmanagerServer.TimeCompression)}s";
+            var floor = ScrapeHealth().IsMatch(alert.Value) ? LivenessForFloorSeconds : 1;
+            return ForDuration().Replace(alert.Value, m =>
+            {
+                var value = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+                var seconds = m.Groups["unit"].Value switch { "s" => value, "m" => value * 60, _ => value * 3600 };
+                return $"{m.Groups["indent"].Value}for: {Math.Max(floor, seconds / AlertmanagerServer.TimeCompression)}s";
+            });
         });
 
     /// <summary>An instant query's result series with their values, now or at <paramref name="at"/>.</summary>
@@ -179,4 +194,11 @@ public sealed partial class PrometheusServer : IAsyncDisposable
 
     [GeneratedRegex(@"(?<indent>^[ \t]*)for:[ \t]*(?<n>[0-9]+)(?<unit>[smh])[ \t]*$", RegexOptions.Multiline)]
     private static partial Regex ForDuration();
+
+    /// <summary>One alerting rule: from its <c>- alert:</c> line up to the next rule or the end.</summary>
+    [GeneratedRegex(@"^[ \t]*- alert:.*?(?=^[ \t]*- (?:alert|record):|\z)", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex AlertBlock();
+
+    [GeneratedRegex(@"\bup\{")]
+    private static partial Regex ScrapeHealth();
 }

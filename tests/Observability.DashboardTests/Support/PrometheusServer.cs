@@ -12,7 +12,8 @@ namespace CrudCqrs.Observability.DashboardTests.Support;
 /// firing within a test. Expressions and thresholds are the shipped ones. With an Alertmanager
 /// port, firing alerts are sent there as the shipped configurations do, and every `for:` runs
 /// as much faster as Alertmanager's timing (<see cref="AlertmanagerServer.TimeCompression"/>)
-/// instead: alerts then fire in the order they would in production, which inhibition depends on.
+/// instead: alerts then fire in the order they would in production, which inhibition depends on
+/// (liveness alerts keep a floor, see <see cref="CompressFor"/>).
 /// </summary>
 public sealed partial class PrometheusServer : IAsyncDisposable
 {

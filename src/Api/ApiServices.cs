@@ -26,6 +26,7 @@ public static class ApiServices
             .AddControllers(options =>
             {
                 options.InputFormatters.Insert(0, new JsonBodyInputFormatter());
+                options.ModelBinderProviders.Insert(0, new PlainIntegerBinderProvider());
                 // Bodies are JSON whatever their Content-Type: form value providers must not consume them first.
                 foreach (var formFactory in options.ValueProviderFactories
                     .Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory

@@ -73,10 +73,34 @@ public sealed class ListResourcesTests(InMemoryService factory) : IClassFixture<
     [InlineData("limit=1.5", "limit")]
     [InlineData("limit=99999999999", "limit")]
     [InlineData("offset=", "offset")]
+    [InlineData("limit=0x10", "limit")]
+    [InlineData("limit=%26h10", "limit")]
+    [InlineData("limit=%2310", "limit")]
+    [InlineData("limit=%2B5", "limit")]
+    [InlineData("limit=%205", "limit")]
+    [InlineData("offset=1%20", "offset")]
+    [InlineData("offset=--1", "offset")]
+    [InlineData("offset=-", "offset")]
+    [InlineData("limit=%EF%BC%95", "limit")]
     public async Task Bad_paging_is_a_validation_error_naming_the_parameter(string query, string field)
     {
         var problem = (await _client.FetchAsync($"/api/resources?{query}")).AssertProblem(422, "ValidationError");
         Assert.Contains(field, problem.ErrorKeys());
+    }
+
+    [Theory]
+    [InlineData("limit=007", 7)]
+    [InlineData("offset=00&limit=3", 3)]
+    [InlineData("offset=-0&limit=2", 2)]
+    public async Task Plain_decimal_paging_binds_leading_zeros_included(string query, int expected)
+    {
+        for (var i = 0; i < expected; i++)
+        {
+            await _client.CreateAsync($"plain paging {i}");
+        }
+        var page = await _client.FetchAsync($"/api/resources?{query}");
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal(expected, page.Resources.Count);
     }
 
     /// <summary>

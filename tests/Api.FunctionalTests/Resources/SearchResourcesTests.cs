@@ -170,6 +170,8 @@ public sealed class SearchResourcesTests(InMemoryService factory) : IClassFixtur
     [InlineData("offset=-1", "offset")]
     [InlineData("offset=x", "offset")]
     [InlineData("limit=", "limit")]
+    [InlineData("limit=0x10", "limit")]
+    [InlineData("offset=%201", "offset")]
     public async Task Bad_paging_is_a_validation_error(string paging, string field)
     {
         var problem = (await SearchAsync("a", paging)).AssertProblem(422, "ValidationError");

@@ -29,6 +29,7 @@ public sealed partial class AuthRefusalLog(ILogger<AuthRefusalLog> logger, TimeP
         SecurityTokenInvalidAudienceException => "wrong_audience",
         SecurityTokenInvalidIssuerException => "wrong_issuer",
         NoCallerInTokenException => "no_caller",
+        CriticalHeaderException => "critical_header",
         SecurityTokenMalformedException or ArgumentException => "malformed",
         _ => "invalid_token",
     };

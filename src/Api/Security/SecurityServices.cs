@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.OpenApi;
 
@@ -124,7 +125,11 @@ public static class SecurityServices
         {
             OnTokenValidated = context =>
             {
-                if (context.Principal is null || CallerIdentity.OfClaims(context.Principal) is null)
+                if (context.SecurityToken is JsonWebToken token && token.TryGetHeaderValue<object>("crit", out _))
+                {
+                    context.Fail(new CriticalHeaderException());
+                }
+                else if (context.Principal is null || CallerIdentity.OfClaims(context.Principal) is null)
                 {
                     context.Fail(new NoCallerInTokenException());
                 }

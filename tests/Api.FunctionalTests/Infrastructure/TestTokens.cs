@@ -21,6 +21,10 @@ public static class TestTokens
         ["Auth:Issuer"] = Issuer,
     };
 
+    /// <summary>A well-signed token whose header marks an extension critical (RFC 7515, 4.1.11).</summary>
+    public static string MintWithCriticalHeader() =>
+        Mint(headers: new Dictionary<string, object> { ["crit"] = new[] { "urn:example:policy" }, ["urn:example:policy"] = "strict" });
+
     /// <summary>A client-credentials token: no <c>sub</c>, the client in <c>client_id</c> (or <c>azp</c>).</summary>
     public static string MintForClient(string clientId, string claim = "client_id", string? scope = ReadWrite) =>
         Mint(scope, subject: null, claims: new Dictionary<string, object> { [claim] = clientId });
@@ -34,7 +38,8 @@ public static class TestTokens
         TimeSpan? expiresIn = null,
         string[]? scp = null,
         IReadOnlyDictionary<string, object>? claims = null,
-        SigningCredentials? credentials = null)
+        SigningCredentials? credentials = null,
+        IDictionary<string, object>? headers = null)
     {
         var expires = DateTime.UtcNow + (expiresIn ?? TimeSpan.FromMinutes(10));
         var all = new Dictionary<string, object>();
@@ -63,6 +68,7 @@ public static class TestTokens
             Expires = expires,
             Claims = all,
             SigningCredentials = credentials ?? new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
+            AdditionalHeaderClaims = headers,
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }

@@ -20,6 +20,7 @@ public sealed class AuthenticationTests(JwtService factory) : IClassFixture<JwtS
         { "expired", TestTokens.Mint(expiresIn: TimeSpan.FromMinutes(-1)) },
         { "wrong audience", TestTokens.Mint(audience: "another-api") },
         { "wrong issuer", TestTokens.Mint(issuer: "https://elsewhere.test") },
+        { "critical header", TestTokens.MintWithCriticalHeader() },
     };
 
     [Theory]

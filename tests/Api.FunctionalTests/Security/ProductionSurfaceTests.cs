@@ -33,7 +33,9 @@ public sealed class ProductionSurfaceTests : IDisposable
         var expired = TestTokens.Mint(expiresIn: TimeSpan.FromMinutes(-1));
         var forged = TestTokens.Mint(key: TestTokens.OtherKey);
         var injecting = TestTokens.Mint(issuer: "https://issuer.crudcqrs.test\r\nX-Injected: yes");
-        foreach (var token in Enumerable.Repeat(expired, 10).Concat(Enumerable.Repeat(forged, 10)).Concat(Enumerable.Repeat(injecting, 5)))
+        var critical = TestTokens.MintWithCriticalHeader();
+        foreach (var token in Enumerable.Repeat(expired, 10).Concat(Enumerable.Repeat(forged, 10)).Concat(Enumerable.Repeat(injecting, 5))
+            .Concat(Enumerable.Repeat(critical, 3)))
         {
             var answer = await client.SendAsync(HttpMethod.Get, ApiCalls.Resources,
                 configure: request => request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token));
@@ -41,7 +43,7 @@ public sealed class ProductionSurfaceTests : IDisposable
             Assert.Equal("Bearer error=\"invalid_token\"", answer.Header("WWW-Authenticate"));
         }
 
-        string[] reasons = ["(expired)", "(bad_signature)", "(wrong_issuer)"];
+        string[] reasons = ["(expired)", "(bad_signature)", "(wrong_issuer)", "(critical_header)"];
         var refusals = await LinesAsync(service, reasons);
         foreach (var reason in reasons)
         {

@@ -56,6 +56,8 @@ public sealed class BadInputTests : IClassFixture<InMemoryService>, IAsyncLifeti
         { """{"name":"nel\u0085"}""", "name" },
         { """{"name":"del\u007f"}""", "name" },
         { """{"name":"admin\u202Egnp.exe"}""", "name" },
+        { """{"name":"\u200b\u200b"}""", "name" },
+        { """{"name":" \u3164 "}""", "name" },
         { """{"name":"\u2066isolated\u2069"}""", "name" },
         { """{"name":"lone \ud800 surrogate"}""", "name" },
         { """{"name":"ok","description":"nul \u0000 inside"}""", "description" },

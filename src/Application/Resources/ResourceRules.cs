@@ -14,6 +14,8 @@ public static class ResourceRules
     public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilderInitial<T, string?> rule) =>
         rule.Cascade(CascadeMode.Stop).Must(name => name is not null && name.Trim().Length is > 0 and <= Resource.NameMaxLength)
             .WithMessage($"'name' must have 1 to {Resource.NameMaxLength} characters after trimming.")
+            .Must(name => !TextRules.ShowsNothing(name!))
+            .WithMessage("'name' must have a character that shows: not only spaces, zero-width or other invisible characters.")
             .Must(name => !TextRules.HasControlCharacter(name))
             .WithMessage("'name' must not contain control characters (U+0000-U+001F, U+007F-U+009F), tabs and line breaks included.")
             .Must(name => !TextRules.HasBidiControl(name))

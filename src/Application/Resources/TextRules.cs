@@ -20,6 +20,27 @@ public static class TextRules
     public static bool HasBidiControl(string? text) =>
         text is not null && text.Any(c => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'));
 
+    /// <summary>
+    /// True when <paramref name="text"/> has no character that shows: only white space, format
+    /// characters (zero-width space and joiners, U+2060 word joiner, U+FEFF, soft hyphen),
+    /// variation selectors, and the letters that render blank (the Hangul fillers U+115F, U+1160,
+    /// U+3164, U+FFA0; the blank Braille pattern U+2800). Such a name looks empty in every list.
+    /// </summary>
+    public static bool ShowsNothing(string text)
+    {
+        foreach (var c in text)
+        {
+            var blank = char.IsWhiteSpace(c)
+                || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format
+                || c is (>= '\uFE00' and <= '\uFE0F') or '\u115F' or '\u1160' or '\u3164' or '\uFFA0' or '\u2800';
+            if (!blank)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>True when <paramref name="text"/> holds a high surrogate without its low one, or the reverse.</summary>
     public static bool HasLoneSurrogate(string? text)
     {

@@ -23,7 +23,15 @@ public sealed class CreateResourceValidatorTests
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("\t\r\n")]
-    public void A_missing_or_blank_name_fails_on_name(string? name)
+    [InlineData("\u200B")]
+    [InlineData("\u200B\u200C\u200D")]
+    [InlineData("\uFEFF")]
+    [InlineData(" \u2060 \u00AD ")]
+    [InlineData("\uFE0F")]
+    [InlineData("\u3164\u3164")]
+    [InlineData("\u2800")]
+    [InlineData("\u115F\u1160\uFFA0")]
+    public void A_missing_blank_or_invisible_name_fails_on_name_once(string? name)
     {
         Assert.Equal(new[] { "name" }, _validator.FailedFields(Command(name)));
     }
@@ -60,6 +68,9 @@ public sealed class CreateResourceValidatorTests
     [InlineData("العربية")]
     [InlineData("zero\u200Dwidth joiner")]
     [InlineData("\u200Fmark")]
+    [InlineData("\u200Bvisible")]
+    [InlineData("\u2764\uFE0F")]
+    [InlineData("\u3164a")]
     public void A_name_may_hold_any_other_text(string name)
     {
         _validator.AssertValid(Command(name));

@@ -1,4 +1,5 @@
 using CrudCqrs.Observability.DashboardTests.Support;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.DashboardTests;
 
@@ -59,6 +60,28 @@ public class PromQlParserTests
             MetricsExposition.Types("# TYPE crud_operation_count_total counter\n# HELP x y\n# TYPE crud_resources_total gauge\n").Select(t => (t.Key, t.Value)).Order());
         Assert.Equal(["crud_operation_count_total", "crud_resources_total", "target_info"], metrics.Keys.Order());
         Assert.Equal(["operation_type", "otel_scope_name", "status"], metrics["crud_operation_count_total"].Order());
+    }
+
+    [Fact]
+    public void Exposition_samples_carry_unescaped_label_values_and_their_values_and_sum_by_label()
+    {
+        const string text = """
+            otel_sdk_processor_span_processed_total{error_type="queue_full",note="a } and a \"quote\""} 3 1764110000000
+            otel_sdk_processor_span_processed_total{error_type="queue_full",note="back\\slash\nline"} 4.5
+            otel_sdk_processor_span_processed_total{note="handed on"} 100
+            http_server_request_duration_seconds_bucket{le="+Inf"} 7 # {trace_id="0af7"} 0.01
+            up NaN
+            """;
+        var samples = MetricsExposition.Samples(text);
+        Assert.Equal(5, samples.Count);
+        Assert.Equal("a } and a \"quote\"", samples[0].Labels["note"]);
+        Assert.Equal("back\\slash\nline", samples[1].Labels["note"]);
+        Assert.Equal("+Inf", samples[3].Labels["le"]);
+        Assert.Equal(7, samples[3].Value);
+        Assert.True(double.IsNaN(samples[4].Value));
+        Assert.Equal(7.5, MetricsExposition.Sum(text, "otel_sdk_processor_span_processed_total", ("error_type", "queue_full")));
+        Assert.Equal(107.5, MetricsExposition.Sum(text, "otel_sdk_processor_span_processed_total"));
+        Assert.Throws<FormatException>(() => MetricsExposition.Samples("not a sample"));
     }
 
     [Fact]

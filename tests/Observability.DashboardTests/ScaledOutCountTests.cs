@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CrudCqrs.Observability.DashboardTests.Support;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.DashboardTests;
 
@@ -11,7 +11,7 @@ namespace CrudCqrs.Observability.DashboardTests;
 /// <c>crud_resources_total</c> and the dashboard's own "Active resources" query equal the stored
 /// count, whichever instance made the changes.
 /// </summary>
-public sealed partial class ScaledOutCountTests
+public sealed class ScaledOutCountTests
 {
     [SkippableFact]
     public async Task Every_instance_and_the_dashboard_report_the_stored_count()
@@ -67,11 +67,8 @@ public sealed partial class ScaledOutCountTests
 
     private static long ResourceGauge(string metricsText)
     {
-        var sample = GaugeLine().Match(metricsText);
-        Assert.True(sample.Success, "crud_resources_total is not in /metrics");
-        return (long)double.Parse(sample.Groups[1].Value, CultureInfo.InvariantCulture);
+        var samples = MetricsExposition.Samples(metricsText).Where(s => s.Name == "crud_resources_total").ToList();
+        Assert.True(samples.Count == 1, $"crud_resources_total has {samples.Count} series in /metrics");
+        return (long)samples[0].Value;
     }
-
-    [GeneratedRegex(@"^crud_resources_total\{[^}]*\} (\S+)", RegexOptions.Multiline)]
-    private static partial Regex GaugeLine();
 }

@@ -1,13 +1,21 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace CrudCqrs.Observability.DashboardTests.Support;
+namespace CrudCqrs.TestSupport;
 
-/// <summary>The sample names of a Prometheus text exposition, each with the label names it carries, and the families' types.</summary>
+/// <summary>One sample line of a Prometheus text exposition: its name, its labels (values unescaped) and its value.</summary>
+public sealed record ExpositionSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
+
+/// <summary>
+/// Reads a Prometheus text exposition (what <c>/metrics</c> answers): its samples, the sample
+/// names with the label names each carries, and the families' types. A line that is neither a
+/// comment nor a sample fails the read rather than being skipped.
+/// </summary>
 public static partial class MetricsExposition
 {
-    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Parse(string text)
+    public static IReadOnlyList<ExpositionSample> Samples(string text)
     {
-        var metrics = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var samples = new List<ExpositionSample>();
         foreach (var rawLine in text.Split('\n'))
         {
             var line = rawLine.Trim();
@@ -20,26 +28,51 @@ public static partial class MetricsExposition
             {
                 throw new FormatException("Not a sample line: " + line);
             }
-            var labels = metrics.TryGetValue(match.Groups["name"].Value, out var known) ? known : metrics[match.Groups["name"].Value] = [];
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (Match label in Label().Matches(match.Groups["labels"].Value))
             {
-                labels.Add(label.Groups["label"].Value);
+                labels[label.Groups["label"].Value] = Unescape(label.Groups["value"].Value);
             }
+            samples.Add(new ExpositionSample(match.Groups["name"].Value, labels, ParseValue(match.Groups["value"].Value)));
         }
-        return metrics.ToDictionary(m => m.Key, m => (IReadOnlySet<string>)m.Value, StringComparer.Ordinal);
+        return samples;
     }
+
+    /// <summary>Each sample name with every label name seen on it.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Parse(string text) =>
+        Samples(text).GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(
+            g => g.Key, g => (IReadOnlySet<string>)g.SelectMany(s => s.Labels.Keys).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    /// <summary>The sum of the samples named <paramref name="name"/> that carry every one of <paramref name="labels"/>.</summary>
+    public static double Sum(string text, string name, params (string Name, string Value)[] labels) =>
+        Samples(text).Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Name, out var value) && value == l.Value)).Sum(s => s.Value);
 
     /// <summary>Family name to its <c># TYPE</c> (counter, gauge, histogram, ...).</summary>
     public static IReadOnlyDictionary<string, string> Types(string text) =>
         text.Split('\n').Select(line => TypeLine().Match(line.Trim())).Where(m => m.Success)
             .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["type"].Value, StringComparer.Ordinal);
 
+    private static double ParseValue(string text) => text switch
+    {
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        "NaN" => double.NaN,
+        _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+    };
+
+    private static string Unescape(string value) =>
+        Escape().Replace(value, m => m.Groups["c"].Value == "n" ? "\n" : m.Groups["c"].Value);
+
+    [GeneratedRegex(@"\\(?<c>.)")]
+    private static partial Regex Escape();
+
     [GeneratedRegex(@"^# TYPE (?<name>[A-Za-z_:][A-Za-z0-9_:]*) (?<type>[a-z]+)$")]
     private static partial Regex TypeLine();
 
-    [GeneratedRegex(@"^(?<name>[A-Za-z_:][A-Za-z0-9_:]*)(?:\{(?<labels>.*)\})?\s+\S+")]
+    // The value may be followed by a timestamp or, in OpenMetrics, " # {trace_id=...} exemplar".
+    [GeneratedRegex(@"^(?<name>[A-Za-z_:][A-Za-z0-9_:]*)(?:\{(?<labels>(?:[^""}]|""(?:[^""\\]|\\.)*"")*)\})?\s+(?<value>\S+)")]
     private static partial Regex Sample();
 
-    [GeneratedRegex("(?<label>[A-Za-z_][A-Za-z0-9_]*)=\"(?:[^\"\\\\]|\\\\.)*\"")]
+    [GeneratedRegex("(?<label>[A-Za-z_][A-Za-z0-9_]*)=\"(?<value>(?:[^\"\\\\]|\\\\.)*)\"")]
     private static partial Regex Label();
 }

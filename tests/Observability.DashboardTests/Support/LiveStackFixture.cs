@@ -1,3 +1,5 @@
+using CrudCqrs.TestSupport;
+
 namespace CrudCqrs.Observability.DashboardTests.Support;
 
 /// <summary>

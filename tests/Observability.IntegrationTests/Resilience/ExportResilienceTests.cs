@@ -150,14 +150,9 @@ public sealed class ExportResilienceTests
         var scrape = await client.GetStringAsync("/metrics");
 
         // 40 reads make at least 80 spans and 80 operation lines; 16 fit the queue and the hung batch.
-        Assert.InRange(QueueFullDrops(scrape, "otel_sdk_processor_span_processed_total"), 40, 200);
-        Assert.InRange(QueueFullDrops(scrape, "otel_sdk_processor_log_processed_total"), 40, 200);
+        Assert.InRange(MetricsExposition.Sum(scrape, "otel_sdk_processor_span_processed_total", ("error_type", "queue_full")), 40, 200);
+        Assert.InRange(MetricsExposition.Sum(scrape, "otel_sdk_processor_log_processed_total", ("error_type", "queue_full")), 40, 200);
     }
-
-    /// <summary>The sum of a counter's <c>error_type="queue_full"</c> series in a Prometheus text scrape.</summary>
-    private static double QueueFullDrops(string scrape, string counter) => scrape.Split('\n')
-        .Where(line => line.StartsWith(counter + "{", StringComparison.Ordinal) && line.Contains("error_type=\"queue_full\"", StringComparison.Ordinal))
-        .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
 
     private static async Task<System.Text.Json.JsonElement> ObservabilityCheckAsync(HttpClient client, Func<string?, bool> until)
     {

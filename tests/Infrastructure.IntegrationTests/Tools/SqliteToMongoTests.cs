@@ -3,6 +3,7 @@ using CrudCqrs.Domain.Resources;
 using CrudCqrs.Infrastructure.IntegrationTests.Persistence;
 using CrudCqrs.Infrastructure.IntegrationTests.Persistence.Mongo;
 using CrudCqrs.Infrastructure.Persistence.Mongo;
+using CrudCqrs.TestSupport;
 using CrudCqrs.Tools.SqliteToMongo;
 using Microsoft.Data.Sqlite;
 using MongoDB.Bson;
@@ -72,7 +73,7 @@ public sealed class SqliteToMongoTests(MongoServerFixture server) : IAsyncLifeti
         await SeedAsync();
         var stopwatch = Stopwatch.StartNew();
 
-        var exitCode = await Run("--sqlite", _sqlite.ConnectionString, "--mongo", $"mongodb://127.0.0.1:{UnreachableMongoTests.UnusedPort()}/x", "--timeout-seconds", "1");
+        var exitCode = await Run("--sqlite", _sqlite.ConnectionString, "--mongo", $"mongodb://127.0.0.1:{FreePort.Next()}/x", "--timeout-seconds", "1");
 
         Assert.Equal(Migration.StoreUnavailable, exitCode);
         Assert.Contains("could not be reached", _error.ToString());

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using CrudCqrs.TestSupport;
 
@@ -15,9 +13,9 @@ namespace CrudCqrs.Observability.DashboardTests.Support;
 public sealed class MeteredService : IAsyncDisposable
 {
     private readonly ServiceProcess _process;
-    private readonly TcpListener _silentCollector;
+    private readonly SilentListener _silentCollector;
 
-    private MeteredService(ServiceProcess process, TcpListener silentCollector)
+    private MeteredService(ServiceProcess process, SilentListener silentCollector)
     {
         _process = process;
         _silentCollector = silentCollector;
@@ -30,10 +28,8 @@ public sealed class MeteredService : IAsyncDisposable
     /// <summary>Starts an instance; with <paramref name="sharing"/>, a second instance on that instance's SQLite file.</summary>
     public static async Task<MeteredService> StartAsync(MeteredService? sharing = null)
     {
-        // Listening without accepting: the kernel completes the connections, nobody answers.
-        var silentCollector = new TcpListener(IPAddress.Loopback, 0);
-        silentCollector.Start();
-        var silentPort = ((IPEndPoint)silentCollector.LocalEndpoint).Port;
+        var silentCollector = new SilentListener();
+        var silentPort = silentCollector.Port;
         try
         {
             return new(await ServiceProcess.StartAsync(new ServiceOptions

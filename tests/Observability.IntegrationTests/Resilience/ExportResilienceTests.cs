@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using CrudCqrs.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -33,8 +32,8 @@ public sealed class ExportResilienceTests
     [InlineData("black-hole", "http/protobuf")]
     public async Task Requests_succeed_quickly_while_exports_fail_and_are_reported(string collector, string protocol)
     {
-        using var blackHole = new BlackHoleListener();
-        var endpoint = collector == "refused" ? $"http://127.0.0.1:{ClosedPort()}" : $"http://127.0.0.1:{blackHole.Port}";
+        using var blackHole = new SilentListener();
+        var endpoint = collector == "refused" ? $"http://127.0.0.1:{FreePort.Next()}" : $"http://127.0.0.1:{blackHole.Port}";
         await using var app = AppExportingTo(endpoint, protocol);
         using var client = app.CreateClient();
 
@@ -101,7 +100,7 @@ public sealed class ExportResilienceTests
     [Fact]
     public async Task Readiness_is_degraded_with_the_reason_and_since_when_while_exports_fail()
     {
-        var port = ClosedPort();
+        var port = FreePort.Next();
         var endpoint = $"http://127.0.0.1:{port}";
         await using var app = AppExportingTo(endpoint, "http/protobuf");
         using var client = app.CreateClient();
@@ -127,7 +126,7 @@ public sealed class ExportResilienceTests
     [Fact]
     public async Task Items_a_full_queue_drops_are_counted_on_the_metrics_endpoint()
     {
-        using var blackHole = new BlackHoleListener();
+        using var blackHole = new SilentListener();
         await using var app = InMemoryService.Create(new Dictionary<string, string?>
         {
             ["Observability:OtlpEndpoint"] = $"http://127.0.0.1:{blackHole.Port}",
@@ -179,57 +178,6 @@ public sealed class ExportResilienceTests
             await Task.Delay(250);
         }
         return reports;
-    }
-
-    private static int ClosedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    /// <summary>Accepts connections and never answers: the slowest collector there is.</summary>
-    private sealed class BlackHoleListener : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly List<TcpClient> _held = [];
-        private readonly CancellationTokenSource _stop = new();
-
-        public BlackHoleListener()
-        {
-            _listener.Start();
-            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-            _ = Task.Run(async () =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    try
-                    {
-                        var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                        lock (_held)
-                        {
-                            _held.Add(client);
-                        }
-                    }
-                    catch (Exception) when (_stop.IsCancellationRequested)
-                    {
-                        return;
-                    }
-                }
-            });
-        }
-
-        public int Port { get; }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            lock (_held)
-            {
-                _held.ForEach(c => c.Dispose());
-            }
-        }
     }
 }
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Mongo;
+using CrudCqrs.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -28,17 +27,9 @@ public sealed class UnreachableMongoTests : IDisposable
 
     public UnreachableMongoTests()
     {
-        var connection = MongoConnection.Parse($"mongodb://127.0.0.1:{UnusedPort()}/x", TimeoutSeconds);
+        var connection = MongoConnection.Parse($"mongodb://127.0.0.1:{FreePort.Next()}/x", TimeoutSeconds);
         _client = new MongoClient(connection.Settings);
         _store = new MongoStore(_client, connection.DatabaseName, TimeSpan.FromSeconds(TimeoutSeconds));
-    }
-
-    public static int UnusedPort()
-    {
-        // Bound and released at once: nothing listens there afterwards.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static Task Call(IResourceRepository repository, string call) => call switch
@@ -91,7 +82,7 @@ public sealed class UnreachableMongoTests : IDisposable
         {
             ["Database:Provider"] = "MongoDb",
             ["Database:TimeoutSeconds"] = TimeoutSeconds.ToString(),
-            ["ConnectionStrings:MongoDb"] = $"mongodb://127.0.0.1:{UnusedPort()}/ready",
+            ["ConnectionStrings:MongoDb"] = $"mongodb://127.0.0.1:{FreePort.Next()}/ready",
         });
         builder.AddInfrastructure();
         await using var services = builder.Services.BuildServiceProvider();

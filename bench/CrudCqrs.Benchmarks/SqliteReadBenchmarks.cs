@@ -62,7 +62,8 @@ public class SqliteReadBenchmarks
     public void Cleanup()
     {
         _listener?.Dispose();
-        _services.Dispose();
+        // The group-commit writer is only asynchronously disposable.
+        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }

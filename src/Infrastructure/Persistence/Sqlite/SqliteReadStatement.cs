@@ -25,6 +25,7 @@ public sealed unsafe partial class SqliteReadStatement : IDisposable
     private readonly SqliteConnection _connection;
     private readonly sqlite3_stmt _statement;
     private readonly nint _handle;
+    private readonly Dictionary<string, int> _parameters = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Prepares <paramref name="sql"/>. Preparing reads the schema, so on a new connection it
@@ -43,6 +44,11 @@ public sealed unsafe partial class SqliteReadStatement : IDisposable
         }
         SqliteException.ThrowExceptionForRC(rc, connection.Handle);
         _handle = _statement.DangerousGetHandle();
+        // Named once here: looking a name up in SQLite would convert it to UTF-8 on every bind.
+        for (var index = raw.sqlite3_bind_parameter_count(_statement); index > 0; index--)
+        {
+            _parameters[raw.sqlite3_bind_parameter_name(_statement, index).utf8_to_string()] = index;
+        }
     }
 
     /// <summary>Binds <paramref name="value"/> to the parameter at <paramref name="index"/> (from 1).</summary>
@@ -53,10 +59,19 @@ public sealed unsafe partial class SqliteReadStatement : IDisposable
     public void Bind(int index, string value) =>
         SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(_statement, index, value), _connection.Handle);
 
+    /// <summary>Binds <paramref name="id"/> as the store writes ids (lowercase <c>D</c> format), formatted on the stack.</summary>
+    public void Bind(int index, Guid id)
+    {
+        Span<byte> text = stackalloc byte[36];
+        Utf8Formatter.TryFormat(id, text, out _, 'D');
+        // SQLite copies the text (SQLITE_TRANSIENT), so the stack buffer may go.
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(_statement, index, text), _connection.Handle);
+    }
+
     /// <summary>Binds <paramref name="value"/> to <paramref name="name"/> when the statement has it.</summary>
     public void Bind(string name, long value)
     {
-        if (raw.sqlite3_bind_parameter_index(_statement, name) is var index and > 0)
+        if (_parameters.TryGetValue(name, out var index))
         {
             Bind(index, value);
         }
@@ -65,9 +80,18 @@ public sealed unsafe partial class SqliteReadStatement : IDisposable
     /// <inheritdoc cref="Bind(string, long)"/>
     public void Bind(string name, string value)
     {
-        if (raw.sqlite3_bind_parameter_index(_statement, name) is var index and > 0)
+        if (_parameters.TryGetValue(name, out var index))
         {
             Bind(index, value);
+        }
+    }
+
+    /// <inheritdoc cref="Bind(string, long)"/>
+    public void Bind(string name, Guid id)
+    {
+        if (_parameters.TryGetValue(name, out var index))
+        {
+            Bind(index, id);
         }
     }
 

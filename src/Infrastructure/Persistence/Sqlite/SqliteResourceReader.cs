@@ -45,25 +45,25 @@ public sealed class SqliteResourceReader(SqliteSession session)
 
     private readonly List<Resource> _items = new(100);
 
-    public Resource? Find(Guid id) => Run(FindById, row =>
+    public Resource? Find(Guid id) => Run(FindById, id, static (row, id) =>
     {
-        row.Bind(1, ResourceRow.Key(id));
+        row.Bind(1, id);
         return row.Step(first: true) ? ResourceRow.Read(row) : null;
     });
 
-    public long Count() => Run(SqlitePageQuery.StoredCount, row => row.Step(first: true) ? row.Int64(0) : 0);
+    public long Count() => Run(SqlitePageQuery.StoredCount, 0, static (row, _) => row.Step(first: true) ? row.Int64(0) : 0);
 
     /// <summary>A page of the list in (created at, id) order, by offset, and the stored count.</summary>
     public ResourcePage ListPage(int offset, int limit)
     {
-        var page = ReadPage(SqlitePageQuery.ListByOffset, null, null, offset, limit);
+        var page = ReadPage(new PageRead(SqlitePageQuery.ListByOffset, null, null, null, offset, limit));
         return new ResourcePage(page.Items, page.TotalCount);
     }
 
     /// <summary>The list page after <paramref name="after"/>, by seeking the (CreatedAt, Id) index.</summary>
     public ResourcePage ListPageAfter(ResourceCursor after, int limit)
     {
-        var page = ReadPage(SqlitePageQuery.ListAfter, null, after, 0, limit);
+        var page = ReadPage(new PageRead(SqlitePageQuery.ListAfter, null, after, null, 0, limit));
         return new ResourcePage(page.Items, page.TotalCount);
     }
 
@@ -73,12 +73,12 @@ public sealed class SqliteResourceReader(SqliteSession session)
     /// </summary>
     public SearchPage SearchPage(SqliteSearchText? text, long? afterPosition, int offset, int limit)
     {
-        var page = ReadPage(SqlitePageQuery.Search(text, afterPosition is not null), text, afterPosition, offset, limit);
+        var page = ReadPage(new PageRead(SqlitePageQuery.Search(text, afterPosition is not null), text, null, afterPosition, offset, limit));
         return new SearchPage(page.Items, page.TotalCount, page.Items.Count == 0 ? null : page.LastPosition);
     }
 
     /// <summary>Which of <paramref name="ids"/> exist.</summary>
-    public IReadOnlySet<Guid> FindExisting(IReadOnlyCollection<Guid> ids) => Run(FindExistingIds, rows =>
+    public IReadOnlySet<Guid> FindExisting(IReadOnlyCollection<Guid> ids) => Run(FindExistingIds, ids, static (rows, ids) =>
     {
         var found = new HashSet<Guid>(ids.Count);
         rows.Bind(1, JsonSerializer.Serialize(ids.Select(ResourceRow.Key)));
@@ -90,11 +90,12 @@ public sealed class SqliteResourceReader(SqliteSession session)
     });
 
     /// <summary>The dependency lists of every resource reachable from <paramref name="roots"/>, not expanding past <paramref name="stopAt"/>.</summary>
-    public IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> LoadReachableDependencies(IReadOnlyCollection<Guid> roots, Guid stopAt) => Run(Reachable, rows =>
+    public IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> LoadReachableDependencies(IReadOnlyCollection<Guid> roots, Guid stopAt) =>
+        Run(Reachable, (roots, stopAt), static (rows, walk) =>
     {
         var lists = new Dictionary<Guid, IReadOnlyList<Guid>>();
-        rows.Bind("$roots", JsonSerializer.Serialize(roots.Select(ResourceRow.Key)));
-        rows.Bind("$stopAt", ResourceRow.Key(stopAt));
+        rows.Bind("$roots", JsonSerializer.Serialize(walk.roots.Select(ResourceRow.Key)));
+        rows.Bind("$stopAt", walk.stopAt);
         for (var first = true; rows.Step(first); first = false)
         {
             // As the port promises: only resources that have dependencies.
@@ -107,10 +108,10 @@ public sealed class SqliteResourceReader(SqliteSession session)
     });
 
     /// <summary>Every resource depending on <paramref name="id"/> directly or transitively, itself excluded.</summary>
-    public IReadOnlyList<Guid> FindTransitiveDependents(Guid id) => Run(Dependents, rows =>
+    public IReadOnlyList<Guid> FindTransitiveDependents(Guid id) => Run(Dependents, id, static (rows, id) =>
     {
         var ids = new List<Guid>();
-        rows.Bind(1, ResourceRow.Key(id));
+        rows.Bind(1, id);
         for (var first = true; rows.Step(first); first = false)
         {
             ids.Add(rows.Guid(0));
@@ -118,24 +119,30 @@ public sealed class SqliteResourceReader(SqliteSession session)
         return (IReadOnlyList<Guid>)ids;
     });
 
-    private (IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition) ReadPage(
-        SqlitePageQuery query, SqliteSearchText? text, object? after, int offset, int limit) => Run(query.Page, rows =>
+    /// <summary>One page read: the query, the search text if any, where it starts (a list cursor, a search position or an offset) and its size.</summary>
+    private readonly record struct PageRead(
+        SqlitePageQuery Query, SqliteSearchText? Text, ResourceCursor? Cursor, long? AfterPosition, int Offset, int Limit);
+
+    private (IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition) ReadPage(PageRead read) =>
+        Run(read.Query.Page, (reader: this, read), static (rows, state) => state.reader.ReadPage(rows, state.read));
+
+    private (IReadOnlyList<Resource> Items, long TotalCount, long? LastPosition) ReadPage(SqliteReadStatement rows, PageRead read)
     {
         _items.Clear();
-        if (query.ReadsMatches)
+        if (read.Query.ReadsMatches)
         {
-            return ReadMatches(rows, text!, after as long?, offset, limit);
+            return ReadMatches(rows, read.Text!, read.AfterPosition, read.Offset, read.Limit);
         }
         long? total = null;
         long? lastPosition = null;
-        Bind(rows, text, after);
-        rows.Bind("$limit", limit);
-        rows.Bind("$offset", offset);
+        Bind(rows, read.Text, read.Cursor, read.AfterPosition);
+        rows.Bind("$limit", read.Limit);
+        rows.Bind("$offset", read.Offset);
         while (rows.Step(first: _items.Count == 0))
         {
             _items.Add(ResourceRow.Read(rows));
             total ??= ResourceRow.PageTotal(rows);
-            if (query.ReadsPositions)
+            if (read.Query.ReadsPositions)
             {
                 lastPosition = ResourceRow.Position(rows);
             }
@@ -144,10 +151,10 @@ public sealed class SqliteResourceReader(SqliteSession session)
         if (total is null)
         {
             // An empty page has no row to carry the count.
-            var count = session.Read(query.Count);
+            var count = session.Read(read.Query.Count);
             try
             {
-                Bind(count, text, after: null);
+                Bind(count, read.Text, cursor: null, afterPosition: null);
                 total = count.Step(first: true) ? count.Int64(0) : 0;
             }
             finally
@@ -155,8 +162,8 @@ public sealed class SqliteResourceReader(SqliteSession session)
                 count.Reset();
             }
         }
-        return ((IReadOnlyList<Resource>)_items.ToArray(), total.Value, lastPosition);
-    });
+        return (_items.ToArray(), total.Value, lastPosition);
+    }
 
     /// <summary>
     /// An indexed search page: every match in search order is counted, and the page's rows are
@@ -170,7 +177,7 @@ public sealed class SqliteResourceReader(SqliteSession session)
         long total = 0;
         long? lastPosition = null;
         var skip = offset;
-        Bind(matches, text, after: null);
+        Bind(matches, text, cursor: null, afterPosition: null);
         while (matches.Step(first: total == 0))
         {
             total++;
@@ -200,7 +207,7 @@ public sealed class SqliteResourceReader(SqliteSession session)
         return (_items.ToArray(), total, lastPosition);
     }
 
-    private static void Bind(SqliteReadStatement statement, SqliteSearchText? text, object? after)
+    private static void Bind(SqliteReadStatement statement, SqliteSearchText? text, ResourceCursor? cursor, long? afterPosition)
     {
         if (text is not null)
         {
@@ -210,15 +217,14 @@ public sealed class SqliteResourceReader(SqliteSession session)
                 statement.Bind("$match", text.MatchExpression);
             }
         }
-        switch (after)
+        if (cursor is not null)
         {
-            case ResourceCursor cursor:
-                statement.Bind("$afterTime", Timestamps.Normalize(cursor.CreatedAt).ToUnixTimeMilliseconds());
-                statement.Bind("$afterId", ResourceRow.Key(cursor.Id));
-                break;
-            case long position:
-                statement.Bind("$after", position);
-                break;
+            statement.Bind("$afterTime", Timestamps.Normalize(cursor.CreatedAt).ToUnixTimeMilliseconds());
+            statement.Bind("$afterId", cursor.Id);
+        }
+        if (afterPosition is { } position)
+        {
+            statement.Bind("$after", position);
         }
     }
 
@@ -227,14 +233,14 @@ public sealed class SqliteResourceReader(SqliteSession session)
     /// session; the statement is reset afterwards (its snapshot released), and a failure marks the
     /// span before it propagates.
     /// </summary>
-    private T Run<T>(SqliteStatement statement, Func<SqliteReadStatement, T> read)
+    private T Run<TState, T>(SqliteStatement statement, TState state, Func<SqliteReadStatement, TState, T> read)
     {
         using var span = session.StartSpan(statement);
         SqliteReadStatement? prepared = null;
         try
         {
             prepared = session.Read(statement);
-            return read(prepared);
+            return read(prepared, state);
         }
         catch (Exception exception)
         {

@@ -1,4 +1,5 @@
 using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Infrastructure.Persistence.Mongo;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
@@ -27,7 +28,7 @@ public sealed class MongoHarness : IRepositoryHarness
         return new MongoHarness(client, store);
     }
 
-    public IResourceRepository CreateRepository() => new MongoResourceRepository(_store);
+    public IResourceRepository CreateRepository() => new MongoResourceRepository(_store, new IdempotencyContext());
 
     public async ValueTask DisposeAsync()
     {

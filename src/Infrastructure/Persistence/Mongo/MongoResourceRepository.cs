@@ -13,7 +13,7 @@ namespace CrudCqrs.Infrastructure.Persistence.Mongo;
 /// instance exactly as SQLite's write lock serializes them across processes.
 /// </summary>
 /// <param name="idempotency">The request's idempotency key, recorded with the write's answer in its transaction.</param>
-public sealed class MongoResourceRepository(MongoStore store, IdempotencyContext? idempotency = null) : IResourceRepository, IIdempotencyStore
+public sealed class MongoResourceRepository(MongoStore store, IdempotencyContext idempotency) : IResourceRepository, IIdempotencyStore
 {
     public const string Type = "mongodb";
 
@@ -341,7 +341,7 @@ public sealed class MongoResourceRepository(MongoStore store, IdempotencyContext
     /// <summary>Stores the request's idempotency key and answer in the write's transaction.</summary>
     private async Task RecordAnswerAsync(IClientSessionHandle session, object? result, CancellationToken cancellationToken)
     {
-        if (idempotency?.Current is { } request)
+        if (idempotency.Current is { } request)
         {
             await MongoIdempotencyRecords.InsertAsync(store.IdempotencyKeys, session, request, request.Answer(result), cancellationToken);
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CrudCqrs.Application.Abstractions;
+using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Mongo;
 using CrudCqrs.TestSupport;
@@ -54,7 +55,7 @@ public sealed class UnreachableMongoTests : IDisposable
     [InlineData("dependents")]
     public async Task A_call_fails_as_store_unavailable_within_the_timeout(string call)
     {
-        var repository = new MongoResourceRepository(_store);
+        var repository = new MongoResourceRepository(_store, new IdempotencyContext());
         var stopwatch = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => Call(repository, call));

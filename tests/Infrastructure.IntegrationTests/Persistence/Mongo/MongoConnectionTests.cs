@@ -1,3 +1,4 @@
+using CrudCqrs.Application;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Infrastructure.Persistence;
 using CrudCqrs.Infrastructure.Persistence.Mongo;
@@ -70,6 +71,8 @@ public sealed class MongoConnectionTests
             ["ConnectionStrings:MongoDb"] = "mongodb://127.0.0.1:1/registration",
         });
 
+        // As the host composes them: the repository records idempotency keys in the request's context.
+        builder.Services.AddApplication();
         builder.AddInfrastructure();
         using var services = builder.Services.BuildServiceProvider();
         using var scope = services.CreateScope();

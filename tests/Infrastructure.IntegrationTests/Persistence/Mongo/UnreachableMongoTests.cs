@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CrudCqrs.Application;
 using CrudCqrs.Application.Abstractions;
 using CrudCqrs.Application.Idempotency;
 using CrudCqrs.Infrastructure.Persistence;
@@ -85,6 +86,7 @@ public sealed class UnreachableMongoTests : IDisposable
             ["Database:TimeoutSeconds"] = TimeoutSeconds.ToString(),
             ["ConnectionStrings:MongoDb"] = $"mongodb://127.0.0.1:{FreePort.Next()}/ready",
         });
+        builder.Services.AddApplication();
         builder.AddInfrastructure();
         await using var services = builder.Services.BuildServiceProvider();
         var check = ActivatorUtilities.CreateInstance<StoreHealthCheck>(services);

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace CrudCqrs.Application.Resources;
 
 /// <summary>
@@ -22,24 +25,33 @@ public static class TextRules
 
     /// <summary>
     /// True when <paramref name="text"/> has no character that shows: only white space, format
-    /// characters (zero-width space and joiners, U+2060 word joiner, U+FEFF, soft hyphen),
-    /// variation selectors, and the letters that render blank (the Hangul fillers U+115F, U+1160,
-    /// U+3164, U+FFA0; the blank Braille pattern U+2800). Such a name looks empty in every list.
+    /// characters (zero-width space and joiners, U+2060 word joiner, U+FEFF, soft hyphen, the tag
+    /// characters), variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF, the Mongolian ones),
+    /// the combining grapheme joiner, and the letters that render blank (the Hangul fillers U+115F,
+    /// U+1160, U+3164, U+FFA0; the blank Braille pattern U+2800). Such a name looks empty in every
+    /// list. The format characters that print a sign (the Arabic number signs and their kin,
+    /// Unicode's prepended concatenation marks) do show.
     /// </summary>
     public static bool ShowsNothing(string text)
     {
-        foreach (var c in text)
+        foreach (var rune in text.EnumerateRunes())
         {
-            var blank = char.IsWhiteSpace(c)
-                || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format
-                || c is (>= '\uFE00' and <= '\uFE0F') or '\u115F' or '\u1160' or '\u3164' or '\uFFA0' or '\u2800';
-            if (!blank)
+            if (!IsBlank(rune.Value, Rune.GetUnicodeCategory(rune)))
             {
                 return false;
             }
         }
         return true;
     }
+
+    private static bool IsBlank(int codePoint, UnicodeCategory category) => codePoint switch
+    {
+        (>= 0x0600 and <= 0x0605) or 0x06DD or 0x070F or 0x0890 or 0x0891 or 0x08E2 or 0x110BD or 0x110CD => false,
+        (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF) or (>= 0x180B and <= 0x180F) or 0x034F => true,
+        0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800 => true,
+        _ => category is UnicodeCategory.Format or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+            || (codePoint < 0x10000 && char.IsWhiteSpace((char)codePoint)),
+    };
 
     /// <summary>True when <paramref name="text"/> holds a high surrogate without its low one, or the reverse.</summary>
     public static bool HasLoneSurrogate(string? text)

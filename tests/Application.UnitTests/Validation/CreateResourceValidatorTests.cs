@@ -31,6 +31,9 @@ public sealed class CreateResourceValidatorTests
     [InlineData("\u3164\u3164")]
     [InlineData("\u2800")]
     [InlineData("\u115F\u1160\uFFA0")]
+    [InlineData("\U000E0041\U000E0042")]
+    [InlineData("\U000E0100")]
+    [InlineData("\u034F\u180B")]
     public void A_missing_blank_or_invisible_name_fails_on_name_once(string? name)
     {
         Assert.Equal(new[] { "name" }, _validator.FailedFields(Command(name)));
@@ -71,6 +74,9 @@ public sealed class CreateResourceValidatorTests
     [InlineData("\u200Bvisible")]
     [InlineData("\u2764\uFE0F")]
     [InlineData("\u3164a")]
+    [InlineData("\u0600")]
+    [InlineData("\u06DD")]
+    [InlineData("\U0001F600")]
     public void A_name_may_hold_any_other_text(string name)
     {
         _validator.AssertValid(Command(name));

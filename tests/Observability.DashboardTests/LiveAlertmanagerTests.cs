@@ -105,12 +105,15 @@ public class LiveAlertmanagerTests
                 var compressed = ObservabilityFiles.PrometheusAlertRules(compressedFile);
                 var shipped = ObservabilityFiles.PrometheusAlertRules(file);
                 Assert.Equal(shipped.Select(r => (r.Name, r.Expr)), compressed.Select(r => (r.Name, r.Expr)));
+                // A new alert on `up` belongs in the list above, so that the floor is checked for it too.
+                Assert.All(shipped.Where(r => PrometheusServer.IsLiveness(r.Expr)), r => Assert.Contains(r.Name, liveness));
                 foreach (var (original, test) in shipped.Zip(compressed))
                 {
                     var seconds = (int)System.Xml.XmlConvert.ToTimeSpan("PT" + original.For.ToUpperInvariant()).TotalSeconds;
                     var floor = liveness.Contains(original.Name) ? PrometheusServer.LivenessForFloorSeconds : 1;
                     Assert.Equal($"{Math.Max(floor, seconds / AlertmanagerServer.TimeCompression)}s", test.For);
                     Assert.Equal(original.Labels, test.Labels);
+                    Assert.Equal(original.Annotations, test.Annotations);
                 }
             }
         }

@@ -105,7 +105,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
     public static string CompressFor(string rules) =>
         AlertBlock().Replace(rules, alert =>
         {
-            var floor = ScrapeHealth().IsMatch(alert.Value) ? LivenessForFloorSeconds : 1;
+            var floor = IsLiveness(AlertExpression().Match(alert.Value).Groups["expr"].Value) ? LivenessForFloorSeconds : 1;
             return ForDuration().Replace(alert.Value, m =>
             {
                 var value = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
@@ -200,6 +200,13 @@ public sealed partial class PrometheusServer : IAsyncDisposable
     [GeneratedRegex(@"^[ \t]*- alert:.*?(?=^[ \t]*- (?:alert|record):|\z)", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex AlertBlock();
 
-    [GeneratedRegex(@"\bup\{")]
+    /// <summary>True when <paramref name="expression"/> reads the scrape health series <c>up</c>.</summary>
+    public static bool IsLiveness(string expression) => ScrapeHealth().IsMatch(expression);
+
+    /// <summary>A rule's <c>expr:</c>, one line or a block, up to the rule's next key.</summary>
+    [GeneratedRegex(@"^[ \t]*expr:(?<expr>.*?)(?=^[ \t]*(?:for|keep_firing_for|labels|annotations):|\z)", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex AlertExpression();
+
+    [GeneratedRegex(@"(?<![\w:])up\s*(?:\{|==|!=|>|<|\)|\s|$)", RegexOptions.Multiline)]
     private static partial Regex ScrapeHealth();
 }

@@ -43,7 +43,8 @@ public static class ApiServices
                     (value, field) => $"The value '{InvalidRequestResponse.Quote(value)}' is not valid for {field}.");
                 options.ModelBindingMessageProvider.SetNonPropertyAttemptedValueIsInvalidAccessor(
                     value => $"The value '{InvalidRequestResponse.Quote(value)}' is not valid.");
-                // Whitespace-only values reach these two instead (binding treats them as null).
+                // Whitespace-only values of the framework's binders reach these two instead (binding
+                // treats them as null); int query parameters have their own (PlainIntegerBinder).
                 options.ModelBindingMessageProvider.SetValueIsInvalidAccessor(
                     value => $"The value '{InvalidRequestResponse.Quote(value)}' is invalid.");
                 options.ModelBindingMessageProvider.SetValueMustNotBeNullAccessor(

@@ -81,7 +81,8 @@ public class PromQlParserTests
         Assert.True(double.IsNaN(samples[4].Value));
         Assert.Equal(7.5, MetricsExposition.Sum(text, "otel_sdk_processor_span_processed_total", ("error_type", "queue_full")));
         Assert.Equal(107.5, MetricsExposition.Sum(text, "otel_sdk_processor_span_processed_total"));
-        Assert.Throws<FormatException>(() => MetricsExposition.Samples("not a sample"));
+        Assert.StartsWith("Not a sample line", Assert.Throws<FormatException>(() => MetricsExposition.Samples("not a sample")).Message);
+        Assert.StartsWith("Not a sample line", Assert.Throws<FormatException>(() => MetricsExposition.Samples("up 1 2 3")).Message);
     }
 
     [Fact]

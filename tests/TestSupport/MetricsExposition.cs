@@ -54,7 +54,7 @@ public static partial class MetricsExposition
 
     private static double ParseValue(string text) => text switch
     {
-        "+Inf" => double.PositiveInfinity,
+        "+Inf" or "Inf" => double.PositiveInfinity,
         "-Inf" => double.NegativeInfinity,
         "NaN" => double.NaN,
         _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
@@ -69,8 +69,8 @@ public static partial class MetricsExposition
     [GeneratedRegex(@"^# TYPE (?<name>[A-Za-z_:][A-Za-z0-9_:]*) (?<type>[a-z]+)$")]
     private static partial Regex TypeLine();
 
-    // The value may be followed by a timestamp or, in OpenMetrics, " # {trace_id=...} exemplar".
-    [GeneratedRegex(@"^(?<name>[A-Za-z_:][A-Za-z0-9_:]*)(?:\{(?<labels>(?:[^""}]|""(?:[^""\\]|\\.)*"")*)\})?\s+(?<value>\S+)")]
+    // The value may be followed by a timestamp and, in OpenMetrics, by " # {trace_id=...} value" (an exemplar).
+    [GeneratedRegex(@"^(?<name>[A-Za-z_:][A-Za-z0-9_:]*)(?:\{(?<labels>(?:[^""}]|""(?:[^""\\]|\\.)*"")*)\})?\s+(?<value>[-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|Inf|NaN))(?:\s+-?[0-9]+)?(?:\s+#.*)?$")]
     private static partial Regex Sample();
 
     [GeneratedRegex("(?<label>[A-Za-z_][A-Za-z0-9_]*)=\"(?<value>(?:[^\"\\\\]|\\\\.)*)\"")]

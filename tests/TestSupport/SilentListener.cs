@@ -12,6 +12,7 @@ public sealed class SilentListener : IDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly List<TcpClient> _held = [];
     private readonly CancellationTokenSource _stop = new();
+    private bool _disposed;
 
     public SilentListener()
     {
@@ -28,7 +29,9 @@ public sealed class SilentListener : IDisposable
         _listener.Stop();
         lock (_held)
         {
+            _disposed = true;
             _held.ForEach(client => client.Dispose());
+            _held.Clear();
         }
     }
 
@@ -41,6 +44,12 @@ public sealed class SilentListener : IDisposable
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 lock (_held)
                 {
+                    // One accepted while Dispose ran is closed, not kept.
+                    if (_disposed)
+                    {
+                        client.Dispose();
+                        return;
+                    }
                     _held.Add(client);
                 }
             }

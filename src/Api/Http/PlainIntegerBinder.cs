@@ -41,11 +41,17 @@ public sealed class PlainIntegerBinder : IModelBinder
     }
 }
 
-/// <summary>Puts <see cref="PlainIntegerBinder"/> in front of the framework's for <c>int</c> query parameters.</summary>
+/// <summary>
+/// Puts <see cref="PlainIntegerBinder"/> in front of the framework's for <c>int</c> query
+/// parameters (not <c>int?</c>, where an empty value would mean null), unless a parameter names
+/// its own binder.
+/// </summary>
 public sealed class PlainIntegerBinderProvider : IModelBinderProvider
 {
     private static readonly PlainIntegerBinder Binder = new();
 
     public IModelBinder? GetBinder(ModelBinderProviderContext context) =>
-        context.Metadata.UnderlyingOrModelType == typeof(int) && context.BindingInfo.BindingSource == BindingSource.Query ? Binder : null;
+        context.Metadata.ModelType == typeof(int) && context.BindingInfo.BindingSource == BindingSource.Query && context.BindingInfo.BinderType is null
+            ? Binder
+            : null;
 }

@@ -104,8 +104,8 @@ public sealed class ListResourcesTests(InMemoryService factory) : IClassFixture<
     }
 
     /// <summary>
-    /// Whitespace-only values bind as null and reach other message accessors than other bad
-    /// values; every one quotes the value cut short, so 15,000 vertical tabs do not come back.
+    /// Every bad value is quoted back cut short, whitespace-only ones included, so 15,000
+    /// vertical tabs do not come back.
     /// </summary>
     [Theory]
     [InlineData("limit")]

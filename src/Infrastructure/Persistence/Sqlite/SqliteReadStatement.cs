@@ -47,7 +47,11 @@ public sealed unsafe partial class SqliteReadStatement : IDisposable
         // Named once here: looking a name up in SQLite would convert it to UTF-8 on every bind.
         for (var index = raw.sqlite3_bind_parameter_count(_statement); index > 0; index--)
         {
-            _parameters[raw.sqlite3_bind_parameter_name(_statement, index).utf8_to_string()] = index;
+            // A plain '?' has no name; it is bound by index only.
+            if (raw.sqlite3_bind_parameter_name(_statement, index).utf8_to_string() is { } name)
+            {
+                _parameters[name] = index;
+            }
         }
     }
 

@@ -65,6 +65,10 @@ public sealed class ResourceSchemas : ISchemaFilter
         }
     }
 
+    private const string NameRule =
+        "1–100 characters after trimming, at least one of which shows (not only spaces or zero-width characters); "
+        + "no control characters, bidirectional controls or unpaired surrogates.";
+
     private static void Name(OpenApiSchema schema, bool nullable)
     {
         var name = Member(schema, "name");
@@ -72,8 +76,8 @@ public sealed class ResourceSchemas : ISchemaFilter
         name.MinLength = 1;
         name.MaxLength = Resource.NameMaxLength;
         name.Description = nullable
-            ? "Absent or null keeps the name; otherwise 1–100 characters after trimming."
-            : "1–100 characters after trimming.";
+            ? "Absent or null keeps the name; otherwise as on create: " + NameRule
+            : NameRule;
     }
 
     private static void Rest(OpenApiSchema schema)

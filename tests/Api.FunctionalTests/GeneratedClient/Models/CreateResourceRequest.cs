@@ -31,7 +31,7 @@ namespace CrudCqrs.Api.FunctionalTests.GeneratedClient.Models
 #else
         public string Description { get; set; }
 #endif
-        /// <summary>1–100 characters after trimming.</summary>
+        /// <summary>1–100 characters after trimming, at least one of which shows (not only spaces or zero-width characters); no control characters, bidirectional controls or unpaired surrogates.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Name { get; set; }

@@ -118,6 +118,48 @@ public sealed class ExportResilienceTests
         Assert.Contains(since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), description);
     }
 
+    [Fact]
+    public async Task Readiness_is_healthy_again_once_every_failing_signal_has_exported()
+    {
+        var port = FreePort.Next();
+        await using var app = AppExportingTo($"http://127.0.0.1:{port}", "http/protobuf");
+        using var client = app.CreateClient();
+        (await client.PostAsJsonAsync("/api/resources", new { name = "before the collector" })).EnsureSuccessStatusCode();
+        var failing = await ObservabilityCheckAsync(client, status => status == "Degraded");
+        Assert.Equal("Degraded", failing.GetProperty("status").GetString());
+        var failingSignals = failing.GetProperty("data").GetProperty("failing_signals").GetString()!.Split(',');
+
+        // The collector comes up on that address. Spans and log records are exported only when
+        // there are some, so requests go on until every signal has exported once.
+        using var collector = new AcceptingCollector(port);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        string? status;
+        do
+        {
+            (await client.PostAsJsonAsync("/api/resources", new { name = "after the collector" })).EnsureSuccessStatusCode();
+            await Task.Delay(500);
+            var ready = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/health/ready");
+            status = ready.GetProperty("checks").GetProperty("observability").GetProperty("status").GetString();
+        }
+        while (status != "Healthy" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("Healthy", status);
+        Assert.True(collector.Requests > 0);
+        // Each signal that failed says, once, that it works again (written off the export thread).
+        var recoveryDeadline = DateTime.UtcNow.AddSeconds(10);
+        HashSet<string> recovered;
+        while (!(recovered = RecoveredSignals(app)).IsSupersetOf(failingSignals) && DateTime.UtcNow < recoveryDeadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Superset(failingSignals.ToHashSet(), recovered);
+    }
+
+    private static HashSet<string> RecoveredSignals(InMemoryService app) =>
+        app.Logs.Snapshot().Where(l => l.EventId.Name == "TelemetryExportRecovered")
+            .Select(l => l.Attributes?.FirstOrDefault(a => a.Key == "otlp.signal").Value as string ?? "")
+            .ToHashSet();
+
     /// <summary>
     /// Nothing is lost silently: a span or log record that a full batch queue drops is counted by the
     /// SDK (<c>otel.sdk.processor.*.processed</c> with <c>error.type=queue_full</c>), and that count
@@ -166,6 +208,43 @@ public sealed class ExportResilienceTests
         }
         while (!until(check.GetProperty("status").GetString()) && DateTime.UtcNow < deadline);
         return check;
+    }
+
+    /// <summary>An OTLP/HTTP collector that accepts everything: 200 with an empty (valid) protobuf answer.</summary>
+    private sealed class AcceptingCollector : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private int _requests;
+
+        public AcceptingCollector(int port)
+        {
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            _listener.Start();
+            _ = Task.Run(AnswerAsync);
+        }
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public void Dispose() => _listener.Close();
+
+        private async Task AnswerAsync()
+        {
+            while (_listener.IsListening)
+            {
+                try
+                {
+                    var context = await _listener.GetContextAsync();
+                    Interlocked.Increment(ref _requests);
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = "application/x-protobuf";
+                    context.Response.Close();
+                }
+                catch (Exception) when (!_listener.IsListening)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>The export reports so far; a report is written off the export thread, so it may lag the counter a little.</summary>

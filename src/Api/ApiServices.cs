@@ -27,6 +27,7 @@ public static class ApiServices
             {
                 options.InputFormatters.Insert(0, new JsonBodyInputFormatter());
                 options.ModelBinderProviders.Insert(0, new PlainIntegerBinderProvider());
+                options.Filters.Add<RepeatedQueryParameterFilter>();
                 // Bodies are JSON whatever their Content-Type: form value providers must not consume them first.
                 foreach (var formFactory in options.ValueProviderFactories
                     .Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory

@@ -248,6 +248,27 @@ public sealed class BadInputTests : IClassFixture<InMemoryService>, IAsyncLifeti
     }
 
     [Theory]
+    [InlineData("cascade=false&cascade=true")]
+    [InlineData("cascade=true&CASCADE=true")]
+    public async Task A_repeated_cascade_is_a_validation_error_and_deletes_nothing(string query)
+    {
+        var problem = (await _client.SendAsync(HttpMethod.Delete, $"{ExistingUrl}?{query}")).AssertProblem(422, "ValidationError");
+        Assert.Equal(["cascade"], problem.ErrorKeys());
+        Assert.Equal(HttpStatusCode.OK, (await _client.FetchAsync(ExistingUrl)).Status);
+    }
+
+    [Theory]
+    [InlineData("/api/resources?limit=1&limit=2", "limit")]
+    [InlineData("/api/resources?offset=0&offset=0", "offset")]
+    [InlineData("/api/search?q=a&q=b", "q")]
+    [InlineData("/api/search?q=a&limit=5&Limit=5", "limit")]
+    public async Task A_query_parameter_given_twice_is_a_validation_error_naming_it(string url, string field)
+    {
+        var problem = (await _client.FetchAsync(url)).AssertProblem(422, "ValidationError");
+        Assert.Equal([field], problem.ErrorKeys());
+    }
+
+    [Theory]
     [InlineData("PATCH", "/api/resources/00000000-0000-0000-0000-000000000000")]
     [InlineData("DELETE", "/api/resources")]
     [InlineData("PUT", "/api/resources")]

@@ -9,5 +9,15 @@ if (args.Length > 0 && args[0] == "contention")
 {
     return TelemetryContention.Run(args[1..]);
 }
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-return 0;
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
+// A case that threw (in setup, the benchmark or cleanup) shows as NA in the table; say so in the
+// exit code too, so that a run in CI (`--job dry`) fails instead of printing NA.
+var failed = summaries
+    .SelectMany(summary => summary.BenchmarksCases.Where(c => summary[c] is not { Success: true }).Select(c => c.DisplayInfo))
+    .Concat(summaries.Where(summary => summary.HasCriticalValidationErrors).Select(summary => summary.Title + ": validation errors"))
+    .ToList();
+foreach (var failure in failed)
+{
+    Console.Error.WriteLine("failed: " + failure);
+}
+return failed.Count == 0 ? 0 : 1;

@@ -55,6 +55,9 @@ public static class ApiServices
             {
                 options.JsonSerializerOptions.Converters.Add(new UtcDateTimeConverter());
                 options.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+                // A member given twice ({"name":"a","name":"b"}) would silently keep the last value,
+                // while another reader of the same body (a proxy, an audit log) may keep the first.
+                options.JsonSerializerOptions.AllowDuplicateProperties = false;
             })
             .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = InvalidRequestResponse.Create);
 

@@ -248,6 +248,28 @@ public sealed class BadInputTests : IClassFixture<InMemoryService>, IAsyncLifeti
     }
 
     [Theory]
+    [InlineData("""{"name":"first","name":"second"}""", "name")]
+    [InlineData("""{"name":"first","Name":"second"}""", "name")]
+    [InlineData("""{"name":"ok","description":"a","description":null}""", "description")]
+    [InlineData("""{"name":"ok","dependencies":[],"dependencies":[]}""", "dependencies")]
+    public async Task A_body_member_given_twice_is_a_validation_error_and_changes_nothing(string json, string field)
+    {
+        var created = (await _client.SendAsync(HttpMethod.Post, ApiCalls.Resources, ApiCalls.RawJson(json))).AssertProblem(422, "ValidationError");
+        Assert.Equal([field], created.ErrorKeys());
+        Assert.Contains("more than once", created.GetProperty("errors").GetProperty(field)[0].GetString());
+        var updated = (await _client.SendAsync(HttpMethod.Put, ExistingUrl, ApiCalls.RawJson(json))).AssertProblem(422, "ValidationError");
+        Assert.Equal([field], updated.ErrorKeys());
+    }
+
+    [Fact]
+    public async Task A_member_name_escaping_an_unpaired_surrogate_is_a_malformed_body()
+    {
+        var response = await _client.SendAsync(HttpMethod.Post, ApiCalls.Resources, ApiCalls.RawJson("""{"name":"ok","\ud800":1}"""));
+        var problem = response.AssertProblem(400, "MalformedRequest");
+        Assert.Contains("unpaired surrogate", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
     [InlineData("cascade=false&cascade=true")]
     [InlineData("cascade=true&CASCADE=true")]
     public async Task A_repeated_cascade_is_a_validation_error_and_deletes_nothing(string query)

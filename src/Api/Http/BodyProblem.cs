@@ -6,4 +6,5 @@ public enum BodyProblem
     Malformed,
     TooLarge,
     WrongType,
+    RepeatedMember,
 }

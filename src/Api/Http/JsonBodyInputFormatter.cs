@@ -69,14 +69,61 @@ public sealed class JsonBodyInputFormatter : InputFormatter
         catch (JsonException exception)
         {
             var field = FieldName(exception.Path);
-            return field is null
-                ? Fail(context, BodyProblem.Malformed, "$", "The request body must be a JSON object.")
+            if (field is null)
+            {
+                // Refusing repeated members means reading every member's name, also one this
+                // service does not know, so a name escaping an unpaired surrogate is refused too.
+                return Fail(context, BodyProblem.Malformed, "$", exception.InnerException is InvalidOperationException
+                    ? "The request body has a member name that is not valid Unicode (an unpaired surrogate)."
+                    : "The request body must be a JSON object.");
+            }
+            return IsRepeated(buffer.WrittenSpan, field)
+                ? Fail(context, BodyProblem.RepeatedMember, field, $"'{field}' is given more than once.")
                 : Fail(context, BodyProblem.WrongType, field, $"'{field}' has the wrong JSON type.");
         }
     }
 
     private static bool IsSyntaxError(JsonException exception) =>
         exception.GetType() != typeof(JsonException) || exception.Message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && exception.Message.Contains("start of a", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// True when the body's top-level object names <paramref name="field"/> more than once (names
+    /// compared without case, as binding compares them). The serializer refuses such a body with
+    /// the member's path only; this tells that refusal from a wrong type. Runs on refusals only.
+    /// </summary>
+    private static bool IsRepeated(ReadOnlySpan<byte> body, string field)
+    {
+        var reader = new Utf8JsonReader(body);
+        var seen = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && NameIs(ref reader, field) && ++seen > 1)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Broken further on: whatever the serializer reported stands.
+        }
+        return false;
+    }
+
+    private static bool NameIs(ref Utf8JsonReader reader, string field)
+    {
+        try
+        {
+            return string.Equals(reader.GetString(), field, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (InvalidOperationException)
+        {
+            // A name escaping an unpaired surrogate is no member of ours.
+            return false;
+        }
+    }
 
     /// <summary>Bytes that are not UTF-8 surface as a string that cannot be transcoded: broken JSON, not a wrong type.</summary>
     private static bool IsInvalidText(JsonException exception) =>

@@ -27,7 +27,9 @@ public static class ApiServices
             {
                 options.InputFormatters.Insert(0, new JsonBodyInputFormatter());
                 options.ModelBinderProviders.Insert(0, new PlainIntegerBinderProvider());
-                options.Filters.Add<RepeatedQueryParameterFilter>();
+                // An instance, not a type: a type filter is not reusable, and one such global filter
+                // stops MVC caching every action's filter list, rebuilding it on each request.
+                options.Filters.Add(new RepeatedQueryParameterFilter());
                 // Bodies are JSON whatever their Content-Type: form value providers must not consume them first.
                 foreach (var formFactory in options.ValueProviderFactories
                     .Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory

@@ -18,6 +18,7 @@ public sealed class RepeatedQueryParameterFilter : IResourceFilter
         {
             return;
         }
+        var repeated = false;
         foreach (var parameter in context.ActionDescriptor.Parameters)
         {
             if (parameter.BindingInfo?.BindingSource != BindingSource.Query)
@@ -28,9 +29,10 @@ public sealed class RepeatedQueryParameterFilter : IResourceFilter
             if (query.TryGetValue(name, out var values) && values.Count > 1)
             {
                 context.ModelState.TryAddModelError(name, $"'{name}' is given {values.Count} times; give it once.");
+                repeated = true;
             }
         }
-        if (!context.ModelState.IsValid)
+        if (repeated)
         {
             // Before the idempotency filter and binding: an ambiguous request reserves no key.
             context.Result = InvalidRequestResponse.Create(context);

@@ -36,7 +36,7 @@ public static class TextRules
     {
         foreach (var rune in text.EnumerateRunes())
         {
-            if (!IsBlank(rune.Value, Rune.GetUnicodeCategory(rune)))
+            if (!IsBlank(rune))
             {
                 return false;
             }
@@ -44,13 +44,12 @@ public static class TextRules
         return true;
     }
 
-    private static bool IsBlank(int codePoint, UnicodeCategory category) => codePoint switch
+    private static bool IsBlank(Rune rune) => rune.Value switch
     {
         (>= 0x0600 and <= 0x0605) or 0x06DD or 0x070F or 0x0890 or 0x0891 or 0x08E2 or 0x110BD or 0x110CD => false,
         (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF) or (>= 0x180B and <= 0x180F) or 0x034F => true,
         0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800 => true,
-        _ => category is UnicodeCategory.Format or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-            || (codePoint < 0x10000 && char.IsWhiteSpace((char)codePoint)),
+        _ => Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format || Rune.IsWhiteSpace(rune),
     };
 
     /// <summary>True when <paramref name="text"/> holds a high surrogate without its low one, or the reverse.</summary>

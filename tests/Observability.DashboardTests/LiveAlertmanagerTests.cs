@@ -109,7 +109,7 @@ public class LiveAlertmanagerTests
                 Assert.All(shipped.Where(r => PrometheusServer.IsLiveness(r.Expr)), r => Assert.Contains(r.Name, liveness));
                 foreach (var (original, test) in shipped.Zip(compressed))
                 {
-                    var seconds = (int)System.Xml.XmlConvert.ToTimeSpan("PT" + original.For.ToUpperInvariant()).TotalSeconds;
+                    var seconds = AlertmanagerServer.Seconds(original.For);
                     var floor = liveness.Contains(original.Name) ? PrometheusServer.LivenessForFloorSeconds : 1;
                     Assert.Equal($"{Math.Max(floor, seconds / AlertmanagerServer.TimeCompression)}s", test.For);
                     Assert.Equal(original.Labels, test.Labels);

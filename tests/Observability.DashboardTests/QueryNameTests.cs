@@ -1,4 +1,5 @@
 using CrudCqrs.Observability.DashboardTests.Support;
+using CrudCqrs.TestSupport;
 
 namespace CrudCqrs.Observability.DashboardTests;
 
@@ -55,8 +56,8 @@ public class QueryNameTests(LiveStackFixture live)
         {
             Assert.True(live.Metrics.ContainsKey(name), $"{name} missing from /metrics:\n{live.MetricsText}");
         }
-        var errorTypes = live.MetricsText.Split('\n').Where(l => l.StartsWith("crud_operation_errors_total{", StringComparison.Ordinal))
-            .Select(l => System.Text.RegularExpressions.Regex.Match(l, "error_type=\"([^\"]+)\"").Groups[1].Value).ToHashSet();
+        var errorTypes = MetricsExposition.Samples(live.MetricsText).Where(s => s.Name == "crud_operation_errors_total")
+            .Select(s => s.Labels.GetValueOrDefault("error_type", "")).ToHashSet();
         Assert.Superset(new HashSet<string> { "validation", "not_found", "circular_dependency", "precondition_failed", "database_unavailable" }, errorTypes);
     }
 

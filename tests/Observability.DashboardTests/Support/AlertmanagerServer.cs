@@ -91,7 +91,8 @@ public sealed partial class AlertmanagerServer : IAsyncDisposable
     public Task WaitAsync(string what, Func<Task<bool>> condition, TimeSpan timeout) =>
         _process.WaitUntilAsync(what, condition, timeout);
 
-    private static int Seconds(string duration)
+    /// <summary>A Prometheus/Alertmanager duration of one unit (<c>30s</c>, <c>5m</c>, <c>1h</c>, <c>2d</c>) in seconds.</summary>
+    public static int Seconds(string duration)
     {
         var match = Duration().Match(duration);
         Assert.True(match.Success, $"unexpected duration '{duration}'");

@@ -108,8 +108,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
             var floor = IsLiveness(AlertExpression().Match(alert.Value).Groups["expr"].Value) ? LivenessForFloorSeconds : 1;
             return ForDuration().Replace(alert.Value, m =>
             {
-                var value = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-                var seconds = m.Groups["unit"].Value switch { "s" => value, "m" => value * 60, _ => value * 3600 };
+                var seconds = AlertmanagerServer.Seconds(m.Groups["n"].Value + m.Groups["unit"].Value);
                 return $"{m.Groups["indent"].Value}for: {Math.Max(floor, seconds / AlertmanagerServer.TimeCompression)}s";
             });
         });
@@ -201,12 +200,9 @@ public sealed partial class PrometheusServer : IAsyncDisposable
     private static partial Regex AlertBlock();
 
     /// <summary>True when <paramref name="expression"/> reads the scrape health series <c>up</c>.</summary>
-    public static bool IsLiveness(string expression) => ScrapeHealth().IsMatch(expression);
+    public static bool IsLiveness(string expression) => PromQl.MetricNames(expression).Contains("up");
 
     /// <summary>A rule's <c>expr:</c>, one line or a block, up to the rule's next key.</summary>
     [GeneratedRegex(@"^[ \t]*expr:(?<expr>.*?)(?=^[ \t]*(?:for|keep_firing_for|labels|annotations):|\z)", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex AlertExpression();
-
-    [GeneratedRegex(@"(?<![\w:])up\s*(?:\{|==|!=|>|<|\)|\s|$)", RegexOptions.Multiline)]
-    private static partial Regex ScrapeHealth();
 }

@@ -1,14 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using CrudCqrs.TestSupport;
 using Google.Protobuf;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CrudCqrs.Observability.IntegrationTests.Export;
 
@@ -47,40 +39,6 @@ public sealed class MetricTemporalityTests
         Assert.Contains(metrics, m => m.Name == "crud.operation.count");
         Assert.All(metrics.Where(m => m.Name is "crud.operation.count" or "crud.operation.duration"),
             metric => Assert.Equal(expected, metric.Temporality));
-    }
-
-    /// <summary>Answers every POST with 200 and an empty (valid) protobuf response, keeping each body by path.</summary>
-    private sealed class OtlpBodyCapture : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly ConcurrentQueue<(string Path, byte[] Body)> _bodies = new();
-
-        private OtlpBodyCapture(WebApplication app) => _app = app;
-
-        public string BaseAddress { get; private set; } = "";
-
-        public static async Task<OtlpBodyCapture> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var capture = new OtlpBodyCapture(app);
-            app.MapPost("/{**path}", async (HttpContext context) =>
-            {
-                using var buffer = new MemoryStream();
-                await context.Request.Body.CopyToAsync(buffer);
-                capture._bodies.Enqueue((context.Request.Path.Value ?? "", buffer.ToArray()));
-                context.Response.ContentType = "application/x-protobuf";
-            });
-            await app.StartAsync();
-            capture.BaseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return capture;
-        }
-
-        public IEnumerable<byte[]> Bodies(string path) => _bodies.Where(b => b.Path == path).Select(b => b.Body);
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using CrudCqrs.Observability.IntegrationTests.Export;
 using CrudCqrs.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -131,20 +132,12 @@ public sealed class ExportResilienceTests
 
         // The collector comes up on that address. Spans and log records are exported only when
         // there are some, so requests go on until every signal has exported once.
-        using var collector = new AcceptingCollector(port);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        string? status;
-        do
-        {
-            (await client.PostAsJsonAsync("/api/resources", new { name = "after the collector" })).EnsureSuccessStatusCode();
-            await Task.Delay(500);
-            var ready = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/health/ready");
-            status = ready.GetProperty("checks").GetProperty("observability").GetProperty("status").GetString();
-        }
-        while (status != "Healthy" && DateTime.UtcNow < deadline);
+        await using var collector = await OtlpBodyCapture.StartAsync(port);
+        var recoveredCheck = await ObservabilityCheckAsync(client, status => status == "Healthy",
+            eachRound: async () => (await client.PostAsJsonAsync("/api/resources", new { name = "after the collector" })).EnsureSuccessStatusCode());
 
-        Assert.Equal("Healthy", status);
-        Assert.True(collector.Requests > 0);
+        Assert.Equal("Healthy", recoveredCheck.GetProperty("status").GetString());
+        Assert.True(collector.Count > 0);
         // Each signal that failed says, once, that it works again (written off the export thread).
         var recoveryDeadline = DateTime.UtcNow.AddSeconds(10);
         HashSet<string> recovered;
@@ -195,56 +188,24 @@ public sealed class ExportResilienceTests
         Assert.InRange(MetricsExposition.Sum(scrape, "otel_sdk_processor_log_processed_total", ("error_type", "queue_full")), 40, 200);
     }
 
-    private static async Task<System.Text.Json.JsonElement> ObservabilityCheckAsync(HttpClient client, Func<string?, bool> until)
+    /// <summary>Polls the readiness check until <paramref name="until"/> holds (90 s at most), doing <paramref name="eachRound"/> first each round.</summary>
+    private static async Task<System.Text.Json.JsonElement> ObservabilityCheckAsync(HttpClient client, Func<string?, bool> until, Func<Task>? eachRound = null)
     {
         // Metrics are exported every 500 ms; spans and logs every 5 s.
         var deadline = DateTime.UtcNow.AddSeconds(90);
         System.Text.Json.JsonElement check;
         do
         {
+            if (eachRound is not null)
+            {
+                await eachRound();
+            }
             await Task.Delay(250);
             var ready = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/health/ready");
             check = ready.GetProperty("checks").GetProperty("observability");
         }
         while (!until(check.GetProperty("status").GetString()) && DateTime.UtcNow < deadline);
         return check;
-    }
-
-    /// <summary>An OTLP/HTTP collector that accepts everything: 200 with an empty (valid) protobuf answer.</summary>
-    private sealed class AcceptingCollector : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private int _requests;
-
-        public AcceptingCollector(int port)
-        {
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            _listener.Start();
-            _ = Task.Run(AnswerAsync);
-        }
-
-        public int Requests => Volatile.Read(ref _requests);
-
-        public void Dispose() => _listener.Close();
-
-        private async Task AnswerAsync()
-        {
-            while (_listener.IsListening)
-            {
-                try
-                {
-                    var context = await _listener.GetContextAsync();
-                    Interlocked.Increment(ref _requests);
-                    context.Response.StatusCode = 200;
-                    context.Response.ContentType = "application/x-protobuf";
-                    context.Response.Close();
-                }
-                catch (Exception) when (!_listener.IsListening)
-                {
-                    return;
-                }
-            }
-        }
     }
 
     /// <summary>The export reports so far; a report is written off the export thread, so it may lag the counter a little.</summary>

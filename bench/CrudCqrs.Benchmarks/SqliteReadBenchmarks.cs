@@ -59,11 +59,11 @@ public class SqliteReadBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public async Task Cleanup()
     {
         _listener?.Dispose();
         // The group-commit writer is only asynchronously disposable.
-        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }

@@ -24,7 +24,7 @@ public static class TelemetryContention
         var modes = Option(args, "--modes", string.Join(' ', Enum.GetNames<TelemetryMode>()))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<TelemetryMode>).Prepend(TelemetryMode.Off).Distinct().ToArray();
         // The service's export batch (OTEL_BSP_/OTEL_BLRP_MAX_EXPORT_BATCH_SIZE) unless given.
-        var exportBatch = int.Parse(Option(args, "--export-batch", "2048"), CultureInfo.InvariantCulture);
+        var exportBatch = int.Parse(Option(args, "--export-batch", TelemetryRig.ServiceDefault("OTEL_BSP_MAX_EXPORT_BATCH_SIZE").ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         var cells = (from mode in modes from count in threads select (mode, count)).ToArray();
         // microseconds of CPU per read, per cell, one entry per round; and what the GC did meanwhile
         var perRead = cells.ToDictionary(cell => cell, _ => new List<double>());

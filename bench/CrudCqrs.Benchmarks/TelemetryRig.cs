@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using CrudCqrs.Application.Diagnostics;
+using CrudCqrs.Infrastructure.Observability;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -29,7 +31,10 @@ public sealed class TelemetryRig : IDisposable
     private readonly InMemoryReadQuery _query = new(InMemoryStore.KnownId);
     private readonly int _exportBatch;
 
-    public TelemetryRig(TelemetryMode mode, int threads, int exportBatch = 2048)
+    /// <summary>The service's batch sizes and queue sizes (<see cref="ObservabilitySettings.SdkDefaults"/>); the schedule delays are the SDK's, as in the service.</summary>
+    public static int ServiceDefault(string setting) => int.Parse(ObservabilitySettings.SdkDefaults[setting]!, CultureInfo.InvariantCulture);
+
+    public TelemetryRig(TelemetryMode mode, int threads, int exportBatch)
     {
         _exportBatch = exportBatch;
         var spans = mode is TelemetryMode.On or TelemetryMode.OnHistogramExemplarsOnly or TelemetryMode.SpansOnly or TelemetryMode.SpansOnlyQueuePerThread;
@@ -53,7 +58,7 @@ public sealed class TelemetryRig : IDisposable
                     options.IncludeFormattedMessage = true;
                     options.ParseStateValues = true;
                     options.AddProcessor(new BatchLogRecordExportProcessor(new DiscardingExporter<LogRecord>(),
-                        maxQueueSize: 32768, scheduledDelayMilliseconds: 5000, maxExportBatchSize: exportBatch));
+                        maxQueueSize: ServiceDefault("OTEL_BLRP_MAX_QUEUE_SIZE"), maxExportBatchSize: exportBatch));
                 });
             }
         });
@@ -79,7 +84,7 @@ public sealed class TelemetryRig : IDisposable
     }
 
     private BatchActivityExportProcessor SpanQueue() => new(new DiscardingExporter<Activity>(),
-        maxQueueSize: 32768, scheduledDelayMilliseconds: 5000, maxExportBatchSize: _exportBatch);
+        maxQueueSize: ServiceDefault("OTEL_BSP_MAX_QUEUE_SIZE"), maxExportBatchSize: _exportBatch);
 
     /// <summary>Reads on every thread at once until <paramref name="duration"/> has passed; returns how many.</summary>
     public long ReadFor(TimeSpan duration)
